@@ -1,0 +1,60 @@
+# Two commands do all the set-up: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+WORKERS ?= 2
+FLASK := $(BIN)/flask --app wsgi
+PYTEST_ARGS ?=
+
+# PostgreSQL for the tests: the URL given, else the local server when one answers.
+PG_DEFAULT := postgresql+psycopg://postgres@127.0.0.1:5432/tracker_test
+TEST_PG_URL := $(or $(TRACKER_TEST_DATABASE_URL),$(shell pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && echo $(PG_DEFAULT)))
+
+.PHONY: run test lint translations install install-dev bench clean
+
+$(VENV)/.python-ok:
+	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PY=python3.11)")'
+	$(PY) -m venv $(VENV)
+	@touch $@
+
+$(VENV)/.installed-app: requirements.txt $(VENV)/.python-ok
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.python-ok
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed-app
+
+install: $(VENV)/.installed-app
+install-dev: $(VENV)/.installed-dev
+
+translations: $(VENV)/.installed-app
+	@$(BIN)/pybabel -q compile -d tracker/translations
+
+run: install translations
+	@mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) demo seed --if-empty
+	@echo ""
+	@echo "  Service-level tracker on http://$(HOST):$(PORT)/   (API docs: http://$(HOST):$(PORT)/api/v1/docs)"
+	@echo "  Sign in with password demo-password as:"
+	@echo "    admin       admin@demo.example"
+	@echo "    leadership  ceo@demo.example"
+	@echo "    lead        lead.it@demo.example        (Information Technology)"
+	@echo "    employee    employee.sales@demo.example (Sales)"
+	@echo ""
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+test: install-dev translations lint
+	TRACKER_TEST_DATABASE_URL=$(TEST_PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install-dev translations
+	$(BIN)/python bench/dashboards.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

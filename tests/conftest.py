@@ -1,0 +1,212 @@
+"""Fixtures shared by every test.
+
+The database comes from the environment: every test that uses `app` runs on SQLite and, when
+TRACKER_TEST_DATABASE_URL names a PostgreSQL server, again on PostgreSQL. With
+TRACKER_REQUIRE_POSTGRES=1 (set by CI) an unreachable PostgreSQL fails the run instead of
+skipping its half.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
+
+from tests import factories
+from tracker import create_app
+from tracker.config import TestingConfig
+from tracker.extensions import db
+
+PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")
+REQUIRE_PG = os.environ.get("TRACKER_REQUIRE_POSTGRES") == "1"
+BACKENDS = ["sqlite", "postgresql"] if PG_URL or REQUIRE_PG else ["sqlite"]
+
+
+def _worker_suffix() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _fresh_pg_database(base_url: str, name: str) -> str:
+    """Create (or recreate) a database for this test worker and return its URL."""
+    url = sa.make_url(base_url)
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+class _Backend:
+    """One migrated database per backend and test worker, emptied between tests."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.url: str | None = None
+        self.error: str | None = None
+        self.tmpdir = tempfile.mkdtemp(prefix=f"tracker-test-{name}-")
+
+    def prepare(self) -> str:
+        if self.url or self.error:
+            if self.error:
+                _unavailable(self.error)
+            return self.url
+        if self.name == "sqlite":
+            url = f"sqlite:///{Path(self.tmpdir) / 'test.sqlite'}"
+        else:
+            if not PG_URL:
+                self.error = "TRACKER_TEST_DATABASE_URL is not set"
+                _unavailable(self.error)
+            base = sa.make_url(PG_URL).database or "tracker_test"
+            try:
+                url = _fresh_pg_database(PG_URL, f"{base}_{_worker_suffix()}")
+            except sa.exc.OperationalError as exc:
+                self.error = f"PostgreSQL is not reachable at {PG_URL}: {exc.orig}"
+                _unavailable(self.error)
+        app = _make_app(url)
+        with app.app_context():
+            upgrade()
+            db.engine.dispose()
+        self.url = url
+        return url
+
+
+def _unavailable(reason: str) -> None:
+    if REQUIRE_PG:
+        pytest.fail(f"PostgreSQL is required (TRACKER_REQUIRE_POSTGRES=1) but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+_BACKENDS: dict[str, _Backend] = {}
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run in their own app context, as on a real server.
+
+    Flask reuses an app context that is already pushed (the fixtures push one for the
+    factories); then `g`, the signed-in user and the database session would leak from one
+    request into the next and into the test.
+    """
+
+    def open(self, *args, **kwargs):
+        # End the test's own transaction so that it neither holds a SQLite snapshot older
+        # than the request's writes nor keeps uncommitted rows from the request.
+        db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+class IsolatedCliRunner(FlaskCliRunner):
+    """A CLI runner whose commands run in their own app context, as from a shell."""
+
+    def invoke(self, *args, **kwargs):
+        db.session.commit()
+        return contextvars.Context().run(super().invoke, *args, **kwargs)
+
+
+def _make_app(url: str, **overrides):
+    config = TestingConfig()
+    config.SQLALCHEMY_DATABASE_URI = url
+    config.WTF_CSRF_ENABLED = overrides.pop("WTF_CSRF_ENABLED", False)
+    for key, value in overrides.items():
+        setattr(config, key, value)
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    app.test_cli_runner_class = IsolatedCliRunner
+    return app
+
+
+def empty_all_tables() -> None:
+    """Remove every row, children first, keeping the migrated schema."""
+    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    """The name of the database the test runs on."""
+    return request.param
+
+
+@pytest.fixture
+def database_url(backend) -> str:
+    state = _BACKENDS.setdefault(backend, _Backend(backend))
+    return state.prepare()
+
+
+@pytest.fixture
+def app(database_url, backend):
+    """A new application per test on an empty, migrated database."""
+    app = _make_app(database_url)
+    with app.app_context():
+        empty_all_tables()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def csrf_app(database_url, backend):
+    """Like `app`, with CSRF protection on, as in production."""
+    app = _make_app(database_url, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        empty_all_tables()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    """Sign in and out through the real form, as a browser would."""
+
+    def __init__(self, client) -> None:
+        self._client = client
+
+    def login(self, user_or_email, password: str = factories.PASSWORD):
+        email = user_or_email if isinstance(user_or_email, str) else user_or_email.email
+        return self._client.post("/login", data={"email": email, "password": password})
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture
+def login_as(client, auth):
+    """Create a user of the given role (and department) and sign in as them."""
+
+    def _login(role: str = "employee", department=None, **kwargs):
+        user = factories.make_user(role=role, department=department, **kwargs)
+        db.session.commit()
+        response = auth.login(user)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return _login

@@ -1,0 +1,90 @@
+"""The internal-customer service-level tracker: a Flask application."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, request, session
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from tracker.config import Config, load_config
+from tracker.extensions import api, babel, bootstrap, csrf, db, migrate
+
+
+def select_locale() -> str:
+    """The reader's language: their own setting, then the session's choice, then the browser."""
+    languages = ("en", "zh")
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or "en"
+
+
+def create_app(config: Config | dict | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, CLI and error handlers."""
+    app = Flask(__name__, instance_relative_config=False)
+    settings = config if isinstance(config, Config) else load_config()
+    if isinstance(config, dict):
+        for key, value in config.items():
+            setattr(settings, key, value)
+    settings.finalize()
+    app.config.from_object(settings)
+    logging.basicConfig(level=app.config["LOG_LEVEL"])
+
+    if app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"], x_proto=1, x_host=1)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    api.init_app(app)
+    bootstrap.init_app(app)
+
+    from tracker.database import init_database
+
+    init_database(app)
+
+    from tracker.auth.login import init_auth
+
+    init_auth(app)
+    _register_blueprints(app)
+
+    from tracker.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+    from tracker.web.security import init_security_headers
+
+    init_security_headers(app)
+
+    from tracker.web.templating import init_templating
+
+    init_templating(app)
+
+    from tracker.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _migrations_dir():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from tracker.auth.api import blp as me_api
+    from tracker.auth.views import bp as auth_views
+    from tracker.departments.api import blp as departments_api
+    from tracker.web.views import bp as web_views
+
+    for blueprint in (me_api, departments_api):
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint)
+    app.register_blueprint(auth_views)
+    app.register_blueprint(web_views)

@@ -1,0 +1,1 @@
+"""Sign-in sessions, API tokens and the role checks every feature uses."""

@@ -1,0 +1,40 @@
+"""Schemas of the caller's identity and of API tokens."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class DepartmentRef(Schema):
+    code = fields.String()
+    name = fields.String()
+    name_zh = fields.String(allow_none=True)
+
+
+class Me(Schema):
+    """The signed-in caller."""
+
+    id = fields.Integer()
+    email = fields.String()
+    name = fields.String(attribute="display_name")
+    role = fields.String()
+    locale = fields.String(allow_none=True)
+    department = fields.Nested(DepartmentRef, allow_none=True)
+
+
+class TokenCreate(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+class Token(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    prefix = fields.String()
+    scopes = fields.String()
+    created_at = fields.AwareDateTime()
+    last_used_at = fields.AwareDateTime(allow_none=True)
+    revoked_at = fields.AwareDateTime(allow_none=True)
+
+
+class TokenCreated(Token):
+    token = fields.String(metadata={"description": "The secret, shown this once only."})

@@ -1,0 +1,120 @@
+"""Authentication rules: passwords, server-side sign-in sessions and bearer API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import delete, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from tracker.errors import InvalidInput, NotFound
+from tracker.extensions import db
+from tracker.models import ApiToken, AuthSession, User
+from tracker.types import utcnow
+
+TOKEN_PREFIX = "trk_"  # noqa: S105 - a public marker, not a secret
+PASSWORD_METHOD = "scrypt"  # noqa: S105 - the hash algorithm's name
+MIN_PASSWORD_LENGTH = 10
+# A password hash that never matches, checked when the email is unknown so that a failed
+# sign-in takes the same time whether or not the account exists.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method=PASSWORD_METHOD)
+# Idle sessions touch the database at most this often.
+LAST_SEEN_RESOLUTION = timedelta(minutes=1)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    """Return a salted scrypt hash of the password."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"must be at least {MIN_PASSWORD_LENGTH} characters long", field="password")
+    return generate_password_hash(password, method=PASSWORD_METHOD)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the active user with this email and password, or None."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.password_hash:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.is_active:
+        return None
+    return user
+
+
+def start_session(user: User) -> str:
+    """Record a new sign-in session for the user and return its secret id for the cookie."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(AuthSession(token_hash=_digest(token), user=user))
+    user.session_token = token
+    return token
+
+
+def load_session(token: str, idle: timedelta, absolute: timedelta) -> User | None:
+    """Return the user of a live sign-in session, or None when it ended or timed out."""
+    record = db.session.scalar(select(AuthSession).where(AuthSession.token_hash == _digest(token)))
+    if record is None:
+        return None
+    now = utcnow()
+    if now - record.created_at > absolute or now - record.last_seen_at > idle or not record.user.is_active:
+        db.session.delete(record)
+        db.session.commit()
+        return None
+    user = record.user
+    if now - record.last_seen_at > LAST_SEEN_RESOLUTION:
+        # End the reading transaction first, so that on SQLite the write starts a new one
+        # that waits for the lock instead of failing to upgrade a stale snapshot.
+        db.session.commit()
+        db.session.execute(update(AuthSession).where(AuthSession.id == record.id).values(last_seen_at=now))
+        db.session.commit()
+    user.session_token = token
+    return user
+
+
+def end_session(token: str | None) -> None:
+    """Forget a sign-in session so that its cookie no longer works."""
+    if token:
+        db.session.execute(delete(AuthSession).where(AuthSession.token_hash == _digest(token)))
+
+
+def end_all_sessions(user: User) -> None:
+    """Sign a user out everywhere (after a password or role change, or erasure)."""
+    db.session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
+
+
+def create_token(user: User, name: str = "integration", scopes: str = "read write") -> tuple[ApiToken, str]:
+    """Create an API token for the user; the secret is returned once and stored only hashed."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name, token_hash=_digest(secret), prefix=secret[:12], scopes=scopes)
+    db.session.add(token)
+    return token, secret
+
+
+def user_for_token(secret: str) -> tuple[User, ApiToken] | None:
+    """Return the user and token behind a bearer secret, or None when unknown or revoked."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        return None
+    now = utcnow()
+    user = token.user
+    if token.last_used_at is None or now - token.last_used_at > LAST_SEEN_RESOLUTION:
+        db.session.commit()
+        db.session.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
+        db.session.commit()
+    return user, token
+
+
+def revoke_token(token_id: int, owner: User | None = None) -> ApiToken:
+    """Revoke a token (only the owner's own unless owner is None, i.e. an administrator)."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or (owner is not None and token.user_id != owner.id):
+        raise NotFound("no such token")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    return token

@@ -1,0 +1,1 @@
+"""Business calendars and the arithmetic of working time."""

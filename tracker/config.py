@@ -1,0 +1,156 @@
+"""Configuration classes; every setting comes from a TRACKER_* environment variable."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+INSTANCE_DIR = Path(os.environ.get("TRACKER_INSTANCE_DIR", Path(__file__).resolve().parent.parent / "instance"))
+MIN_SECRET_KEY_LENGTH = 32
+MIN_CONFIDENTIALITY_K = 3
+
+
+class ConfigError(RuntimeError):
+    """The configuration would make the application unsafe or unusable."""
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _instance_secret_key() -> str:
+    """Return the development secret key kept under instance/, creating it once.
+
+    Every worker and every restart reads the same file, so sessions and CSRF tokens
+    survive restarts and work across gunicorn workers.
+    """
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "development"
+    DEBUG = False
+    TESTING = False
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024  # imports of 100,000 rows fit; larger bodies get 413
+
+    API_TITLE = "Service-level tracker API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    API_SPEC_OPTIONS = {
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer"},
+                "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "session"},
+            }
+        },
+        "security": [{"bearerAuth": []}, {"cookieAuth": []}],
+    }
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session, which has its own timeouts
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = 0
+
+    BOOTSTRAP_SERVE_LOCAL = True
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = ("en", "zh")
+
+    def __init__(self) -> None:
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get(
+            "TRACKER_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tracker.sqlite'}"
+        )
+        self.SECRET_KEY = os.environ.get("TRACKER_SECRET_KEY") or None
+        self.CONFIDENTIALITY_K = _env_int("TRACKER_CONFIDENTIALITY_K", 5)
+        self.RATING_WINDOW_DAYS = _env_int("TRACKER_RATING_WINDOW_DAYS", 30)
+        self.SESSION_IDLE_MINUTES = _env_int("TRACKER_SESSION_IDLE_MINUTES", 60)
+        self.SESSION_ABSOLUTE_HOURS = _env_int("TRACKER_SESSION_ABSOLUTE_HOURS", 12)
+        self.REDIS_URL = os.environ.get("TRACKER_REDIS_URL") or None
+        self.SESSION_COOKIE_SECURE = _env_bool("TRACKER_SECURE_COOKIES", False)
+        self.TRUSTED_PROXIES = _env_int("TRACKER_TRUSTED_PROXIES", 0)
+        self.LOG_LEVEL = os.environ.get("TRACKER_LOG_LEVEL", "INFO")
+
+    def finalize(self) -> None:
+        """Fill derived settings and refuse unsafe ones."""
+        if self.CONFIDENTIALITY_K < MIN_CONFIDENTIALITY_K:
+            raise ConfigError(
+                f"TRACKER_CONFIDENTIALITY_K must be at least {MIN_CONFIDENTIALITY_K}, got {self.CONFIDENTIALITY_K}"
+            )
+        if self.RATING_WINDOW_DAYS < 1:
+            raise ConfigError("TRACKER_RATING_WINDOW_DAYS must be at least 1")
+        if not self.SECRET_KEY:
+            self.SECRET_KEY = _instance_secret_key()
+
+
+class DevelopmentConfig(Config):
+    """One machine, SQLite under instance/, a generated secret key kept on disk."""
+
+
+class ProductionConfig(Config):
+    """PostgreSQL behind a load balancer; refuses to start when misconfigured."""
+
+    ENV_NAME = "production"
+
+    def finalize(self) -> None:
+        if not self.SECRET_KEY or len(self.SECRET_KEY) < MIN_SECRET_KEY_LENGTH:
+            raise ConfigError(
+                f"TRACKER_SECRET_KEY must be set to a random string of at least {MIN_SECRET_KEY_LENGTH} characters"
+            )
+        if len(set(self.SECRET_KEY)) < 10:
+            raise ConfigError("TRACKER_SECRET_KEY is too weak: use a random string")
+        if _env_bool("TRACKER_DEBUG", False) or _env_bool("FLASK_DEBUG", False):
+            raise ConfigError("debug mode must be off in production")
+        super().finalize()
+
+
+class TestingConfig(Config):
+    """Tests: a throwaway database given by the test fixtures."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SECRET_KEY = "test-secret-key-" + "x" * 32
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get("TRACKER_TEST_DATABASE_URL", "sqlite://")
+
+
+CONFIGS = {"development": DevelopmentConfig, "production": ProductionConfig, "testing": TestingConfig}
+
+
+def load_config(name: str | None = None) -> Config:
+    """Build the configuration named by TRACKER_ENV (development by default)."""
+    name = name or os.environ.get("TRACKER_ENV", "development")
+    try:
+        config = CONFIGS[name]()
+    except KeyError as exc:
+        raise ConfigError(f"TRACKER_ENV must be one of {', '.join(CONFIGS)}, got {name!r}") from exc
+    return config

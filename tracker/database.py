@@ -1,0 +1,54 @@
+"""Engine set-up: SQLite pragmas on every connection, and how SQLite transactions begin."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from tracker.extensions import db
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+# Requests that may write (POST, PUT, PATCH, DELETE) begin their SQLite transactions
+# IMMEDIATE, so a read-then-write transaction waits for the lock up front instead of failing
+# with "database is locked" when it upgrades; reads (and single-writer CLI work) begin
+# deferred so that readers run side by side.
+read_only_transaction: ContextVar[bool] = ContextVar("read_only_transaction", default=True)
+
+
+def _sqlite_on_connect(dbapi_connection, connection_record) -> None:
+    cursor = dbapi_connection.cursor()
+    # busy_timeout first: switching to WAL itself may wait for another connection.
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+    # Let SQLAlchemy's "begin" listener below decide how transactions start.
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_on_begin(conn) -> None:
+    conn.exec_driver_sql("BEGIN" if read_only_transaction.get() else "BEGIN IMMEDIATE")
+
+
+def configure_engine(engine: Engine) -> None:
+    """Attach the per-connection settings that the engine's dialect needs."""
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+
+
+def init_database(app: Flask) -> None:
+    """Bind the engine listeners and mark read-only requests."""
+    with app.app_context():
+        configure_engine(db.engine)
+
+    @app.before_request
+    def _mark_read_only() -> None:
+        from flask import request
+
+        read_only_transaction.set(request.method in ("GET", "HEAD", "OPTIONS"))

@@ -1,0 +1,1 @@
+"""The demo organisation: a deterministic company whose data tells stories."""

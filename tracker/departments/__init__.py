@@ -1,0 +1,1 @@
+"""Departments: the providers and consumers of internal services."""

@@ -1,0 +1,131 @@
+"""Domain exceptions and the one error shape every API response uses.
+
+Services raise the exceptions below; the handlers registered here turn them, and every
+HTTP error of the app, into `{"code", "status", "message", "errors"}` for the API and into
+a page in the reader's language for the HTML side.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException
+
+from tracker.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """Base of the errors that services raise; each maps to one HTTP status."""
+
+    code = 400
+
+    def __init__(self, message: str, errors: dict | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors
+
+
+class NotFound(DomainError):
+    code = 404
+
+
+class Forbidden(DomainError):
+    code = 403
+
+
+class Conflict(DomainError):
+    code = 409
+
+
+class InvalidInput(DomainError):
+    """Input that is well-formed but breaks a rule: 422, with the field it concerns."""
+
+    code = 422
+
+    def __init__(self, message: str, field: str | None = None, errors: dict | None = None) -> None:
+        if errors is None and field is not None:
+            errors = {field: [message]}
+        super().__init__(message, errors)
+
+
+def is_api_request() -> bool:
+    """True when the current request is for the JSON API."""
+    return request.path.startswith("/api/")
+
+
+def error_body(code: int, message: str | None = None, errors: dict | None = None) -> dict:
+    """Build the JSON error document shared by every API error."""
+    status = HTTPStatus(code)
+    body: dict = {"code": code, "status": status.phrase, "message": message or status.description}
+    if errors:
+        body["errors"] = errors if "json" in errors or "query" in errors or "files" in errors else {"json": errors}
+    return body
+
+
+def _respond(code: int, message: str | None, errors: dict | None = None, headers=None):
+    if is_api_request() or request.accept_mimetypes.best == "application/json":
+        response = jsonify(error_body(code, message, errors))
+        response.status_code = code
+    else:
+        response = render_template("error.html", code=code, message=message), code
+        from flask import make_response
+
+        response = make_response(response)
+    if headers:
+        for name, value in headers:
+            response.headers[name] = value
+    return response
+
+
+def _handle_http_exception(exc: HTTPException):
+    code = exc.code or 500
+    data = getattr(exc, "data", None) or {}
+    errors = data.get("messages") if isinstance(data, dict) else None
+    message = data.get("message") if isinstance(data, dict) and data.get("message") else None
+    if message is None:
+        message = exc.description if code not in (404, 405, 500) else None
+    if code == 404 and not message:
+        message = _("Nothing was found at this address.")
+    if code == 405 and not message:
+        message = _("This method is not allowed here.")
+    headers = []
+    if code == 405:
+        allowed = getattr(exc, "valid_methods", None)
+        if allowed:
+            headers.append(("Allow", ", ".join(sorted(allowed))))
+    if code == 401 and is_api_request():
+        headers.append(("WWW-Authenticate", 'Bearer realm="api"'))
+    if code >= 500:
+        db.session.rollback()
+    return _respond(code, message, errors, headers)
+
+
+def _handle_domain_error(exc: DomainError):
+    db.session.rollback()
+    return _respond(exc.code, exc.message, exc.errors)
+
+
+def _handle_integrity_error(exc: IntegrityError):
+    db.session.rollback()
+    log.info("integrity error turned into 409: %s", exc.orig.__class__.__name__)
+    return _respond(409, _("The change conflicts with data that already exists."))
+
+
+def _handle_unexpected(exc: Exception):
+    db.session.rollback()
+    log.exception("unhandled error")
+    return _respond(500, _("Something went wrong on our side. Nothing was saved."))
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Install the handlers; registered after flask-smorest so they replace its own."""
+    app.register_error_handler(HTTPException, _handle_http_exception)
+    app.register_error_handler(DomainError, _handle_domain_error)
+    app.register_error_handler(IntegrityError, _handle_integrity_error)
+    app.register_error_handler(Exception, _handle_unexpected)

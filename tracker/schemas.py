@@ -1,0 +1,30 @@
+"""Pieces shared by every feature's schemas."""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError
+
+from tracker.extensions import db
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+
+
+def no_nul(value: str) -> None:
+    """Refuse NUL characters, which PostgreSQL text cannot store."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValidationError("must not contain NUL characters")
+
+
+def paginate(query, pagination_parameters) -> list:
+    """Return one page of a select() and tell flask-smorest the total for X-Pagination."""
+    page = db.paginate(
+        query,
+        page=pagination_parameters.page,
+        per_page=pagination_parameters.page_size,
+        max_per_page=MAX_PAGE_SIZE,
+        error_out=False,
+        count=True,
+    )
+    pagination_parameters.item_count = page.total
+    return page.items

@@ -1,0 +1,1 @@
+"""People: their department, role and language."""

@@ -1,0 +1,1 @@
+"""The pages every feature shares: layout, home, language, health, headers."""

@@ -1,0 +1,52 @@
+"""Template helpers: locale-aware formatting and the navigation."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+from flask_babel import format_datetime, format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+# (endpoint, label, roles that see it or None for everyone); entries whose endpoint is not
+# registered are left out, so a feature appears in the menu as soon as it exists.
+NAVIGATION = (
+    ("web.home", _l("Home"), None),
+    ("commitments.catalog", _l("Service catalog"), None),
+    ("handoffs.index", _l("Handoffs"), None),
+    ("ratings.inbox", _l("To rate"), None),
+    ("dashboards.matrix", _l("Dashboards"), None),
+    ("admin.index", _l("Administration"), ("admin",)),
+)
+
+
+def nav_items() -> list[tuple[str, str]]:
+    """The menu entries the current user may open."""
+    role = current_user.role if current_user.is_authenticated else None
+    return [
+        (endpoint, label)
+        for endpoint, label, roles in NAVIGATION
+        if endpoint in current_app.view_functions and (roles is None or role in roles)
+    ]
+
+
+def init_templating(app: Flask) -> None:
+    """Register filters and globals used by every template."""
+
+    @app.context_processor
+    def _globals():
+        locale = str(get_locale() or "en")
+        return {
+            "current_locale": locale,
+            "html_lang": "zh-Hans" if locale == "zh" else "en",
+            "nav_items": nav_items() if current_user.is_authenticated else [],
+        }
+
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    app.jinja_env.filters["decimal"] = lambda value, fmt=None: format_decimal(value, fmt) if value is not None else ""
+
+    def department_name(department) -> str:
+        if department is None:
+            return ""
+        return department.display_name(str(get_locale() or "en"))
+
+    app.jinja_env.filters["dept"] = department_name
