@@ -1,0 +1,85 @@
+"""A real server for tests that need one: gunicorn on a free loopback port, stopped afterwards."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """A gunicorn process serving the app on 127.0.0.1 with the given database."""
+
+    def __init__(self, database_url: str, workers: int = 2, env: dict[str, str] | None = None,
+                 port: int | None = None, log_path: Path | None = None) -> None:
+        self.database_url = database_url
+        self.workers = workers
+        self.extra_env = env or {}
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 30.0) -> LiveServer:
+        env = {**os.environ, "TRACKER_ENV": "testing", "TRACKER_TEST_DATABASE_URL": self.database_url,
+               "TRACKER_DATABASE_URL": self.database_url, **self.extra_env}
+        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [str(GUNICORN), "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
+             "--graceful-timeout", "5", "--timeout", "60", "wsgi:app"],
+            cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:  # noqa: S310
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not answer on {self.url} within {timeout} s")
+
+    def kill(self) -> None:
+        """Kill the whole process group at once (SIGKILL), as a crash would."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        """Stop gunicorn and its workers; never leaves a process behind."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+
+@contextlib.contextmanager
+def live_server(database_url: str, workers: int = 2, env: dict[str, str] | None = None) -> Iterator[LiveServer]:
+    """Serve the app for the duration of a `with` block."""
+    server = LiveServer(database_url, workers=workers, env=env).start()
+    try:
+        yield server
+    finally:
+        server.stop()
