@@ -1,0 +1,53 @@
+"""The Simplified Chinese catalog is complete: every interface string has a translation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+CATALOG = ROOT / "tracker" / "translations" / "zh" / "LC_MESSAGES" / "messages.po"
+METHODS = [("tracker/**.py", "python"), ("tracker/templates/**.html", "jinja2")]
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+
+
+def _source_messages() -> set[str]:
+    found = set()
+    for _filename, _lineno, message, _comments, _context in extract_from_dir(
+        str(ROOT), method_map=METHODS, keywords=KEYWORDS
+    ):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def _translations() -> dict[str, str]:
+    with CATALOG.open("rb") as handle:
+        catalog = read_po(handle)
+    table = {}
+    for message in catalog:
+        if not message.id:
+            continue
+        key = message.id if isinstance(message.id, str) else message.id[0]
+        value = message.string if isinstance(message.string, str) else message.string[0]
+        table[key] = "" if message.fuzzy else value
+    return table
+
+
+def test_every_interface_string_has_a_chinese_translation():
+    translations = _translations()
+    missing = sorted(m for m in _source_messages() if not translations.get(m))
+    assert missing == [], f"{len(missing)} strings lack a Chinese translation: {missing[:20]}"
+
+
+def test_translations_keep_their_placeholders():
+    import re
+
+    placeholder = re.compile(r"%\((\w+)\)[sd]")
+    wrong = {
+        msgid: text
+        for msgid, text in _translations().items()
+        if text and sorted(placeholder.findall(msgid)) != sorted(placeholder.findall(text))
+    }
+    assert wrong == {}
