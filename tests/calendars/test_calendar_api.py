@@ -95,7 +95,8 @@ def test_missing_calendar_is_404(client, login_as):
 
 def test_due_counts_working_hours_across_lunch_and_china_make_up_weekend(client, login_as):
     login_as("admin")
-    calendar_id = client.post("/api/v1/calendars", json={**SHANGHAI, "closures": [], "extra_working_days": []}).json["id"]
+    body = {**SHANGHAI, "closures": [], "extra_working_days": []}
+    calendar_id = client.post("/api/v1/calendars", json=body).json["id"]
     # Friday 2025-01-24 17:00 Shanghai; Sunday 2025-01-26 is an official make-up working day.
     response = client.get(f"/api/v1/calendars/{calendar_id}/due",
                           query_string={"from": "2025-01-24T17:00:00+08:00", "amount": "4", "unit": "business_hours"})

@@ -61,7 +61,8 @@ def test_revision_publishes_next_version_copying_unchanged_fields(client, auth):
     auth.login(lead)
     created = _create(client, payload(provider, lead, calendar))
     client.post(f"/api/v1/commitments/{created['id']}/publish")
-    revised = client.patch(f"/api/v1/commitments/{created['id']}", json={"target": {"amount": 1, "unit": "business_days"}})
+    change = {"target": {"amount": 1, "unit": "business_days"}}
+    revised = client.patch(f"/api/v1/commitments/{created['id']}", json=change)
     assert revised.status_code == 200
     assert (revised.json["version"], revised.json["target"]["amount"]) == (2, 1.0)
     assert revised.json["title"] == "Purchase orders approved"

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -175,7 +176,7 @@ def new():
     """Create a business calendar (administrators)."""
     require_admin(current_user)
     form = CalendarForm()
-    form.weekdays.choices = _weekday_choices()
+    form.weekdays.choices = [SelectChoice(day, name) for day, name in _weekday_choices()]
     if request.method == "GET":
         form.weekdays.data = [0, 1, 2, 3, 4]
         form.hours.data = "09:00-12:00, 13:00-18:00"
@@ -188,7 +189,7 @@ def edit(calendar_id):
     require_admin(current_user)
     calendar = services.get_calendar(calendar_id)
     form = CalendarForm()
-    form.weekdays.choices = _weekday_choices()
+    form.weekdays.choices = [SelectChoice(day, name) for day, name in _weekday_choices()]
     if request.method == "GET":
         form.fill(calendar)
     return _form_page(form, calendar)

@@ -7,12 +7,18 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.commitments.schemas import MAX_TEXT
 from tracker.commitments.wording import CADENCE_LABELS, UNIT_LABELS
 from tracker.models import REVIEW_CADENCES, TARGET_UNITS
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Options of a select or a group of checkboxes from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -42,7 +48,7 @@ class CommitmentForm(FlaskForm):
                                    description=_l("Leave all unticked to serve every department."))
     target_amount = DecimalField(_l("Target"), places=2, validators=[
         InputRequired(), NumberRange(min=Decimal("0.01"), max=100_000)])
-    target_unit = SelectField(_l("Target unit"), choices=[(u, UNIT_LABELS[u]) for u in TARGET_UNITS])
+    target_unit = SelectField(_l("Target unit"), choices=choices((u, UNIT_LABELS[u]) for u in TARGET_UNITS))
     attainment_target = DecimalField(_l("Attainment target (%)"), places=2,
                                      validators=[InputRequired(), _strictly_between(0, 100)],
                                      description=_l("Share of handoffs delivered on time, e.g. 95."))
@@ -50,7 +56,7 @@ class CommitmentForm(FlaskForm):
                                        validators=[InputRequired(), NumberRange(min=1, max=5)])
     calendar = SelectField(_l("Business calendar"), coerce=int, choices=[], validate_choice=True)
     owner = SelectField(_l("Owner"), coerce=int, choices=[], description=_l("The one accountable person."))
-    review_cadence = SelectField(_l("Review cadence"), choices=[(c, CADENCE_LABELS[c]) for c in REVIEW_CADENCES])
+    review_cadence = SelectField(_l("Review cadence"), choices=choices((c, CADENCE_LABELS[c]) for c in REVIEW_CADENCES))
     preview = SubmitField(_l("Preview"))
     save = SubmitField(_l("Save"))
 

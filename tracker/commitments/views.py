@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from tracker.calendars.services import calendar_query
 from tracker.commitments import services, wording
-from tracker.commitments.forms import CommitmentForm, ConfirmForm
+from tracker.commitments.forms import CommitmentForm, ConfirmForm, choices
 from tracker.departments.services import get_by_code
 from tracker.errors import InvalidInput
 from tracker.extensions import db
@@ -96,13 +96,13 @@ def department(code):
 
 
 def _prepare_form(form: CommitmentForm, provider: Department, commitment: ServiceCommitment | None) -> None:
-    form.consumers.choices = [(d.code, f"{d.code} · {d.display_name(_locale())}") for d in _departments()
-                              if d.id != provider.id]
-    form.calendar.choices = [(c.id, c.name) for c in db.session.scalars(calendar_query())]
+    form.consumers.choices = choices((d.code, f"{d.code} · {d.display_name(_locale())}") for d in _departments()
+                                     if d.id != provider.id)
+    form.calendar.choices = choices((c.id, c.name) for c in db.session.scalars(calendar_query()))
     members = services.department_members(provider)
     if commitment is not None and commitment.current_version.owner not in members:
         members.append(commitment.current_version.owner)
-    form.owner.choices = [(u.id, f"{u.display_name} <{u.email}>") for u in members]
+    form.owner.choices = choices((u.id, f"{u.display_name} <{u.email}>") for u in members)
 
 
 def _locale() -> str:
