@@ -80,11 +80,17 @@ def _migrations_dir():
 def _register_blueprints(app: Flask) -> None:
     from tracker.auth.api import blp as me_api
     from tracker.auth.views import bp as auth_views
+    from tracker.calendars.api import blp as calendars_api
+    from tracker.calendars.views import bp as calendars_views
+    from tracker.commitments.api import blp as commitments_api
+    from tracker.commitments.views import bp as commitments_views
     from tracker.departments.api import blp as departments_api
     from tracker.web.views import bp as web_views
 
-    for blueprint in (me_api, departments_api):
+    for blueprint in (me_api, departments_api, calendars_api, commitments_api):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
     app.register_blueprint(auth_views)
     app.register_blueprint(web_views)
+    app.register_blueprint(calendars_views)
+    app.register_blueprint(commitments_views)

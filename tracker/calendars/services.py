@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime, time
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from tracker.calendars.timecalc import CalendarSpec, due_at
-from tracker.models import BusinessCalendar, CommitmentVersion, Handoff, HandoffEvent
+from flask_babel import gettext as _
+from sqlalchemy import Select, select
+
+from tracker.audit.services import record
+from tracker.auth.permissions import require_admin
+from tracker.calendars.timecalc import CalendarSpec, due_at, working_days
+from tracker.errors import InvalidInput, NotFound
+from tracker.extensions import db
+from tracker.models import BusinessCalendar, CommitmentVersion, Handoff, HandoffEvent, User
+from tracker.types import utcnow
 
 
 def calendar_spec(calendar: BusinessCalendar) -> CalendarSpec:
@@ -53,3 +63,137 @@ def handoff_due_at(handoff: Handoff) -> datetime:
     """
     closed = [(start, end) for start, end in paused_intervals(handoff.events) if end is not None]
     return version_due_at(handoff.version, handoff.requested_at, closed)
+
+
+# --- Calendar administration -------------------------------------------------------------------
+
+CALENDAR_FIELDS = ("timezone", "weekdays", "hours", "country", "subdivision", "closures", "extra_working_days")
+_FIELD_OF_MESSAGE = re.compile(r"^([a-z_]+)(?:\[\d+\])?(?: [a-z]+)?: (.+)$", re.DOTALL)
+
+
+def calendar_query() -> Select:
+    """Every business calendar, by name."""
+    return select(BusinessCalendar).order_by(BusinessCalendar.name, BusinessCalendar.id)
+
+
+def get_calendar(calendar_id: int) -> BusinessCalendar:
+    """Return the calendar with this id or raise NotFound."""
+    calendar = db.session.get(BusinessCalendar, calendar_id)
+    if calendar is None:
+        raise NotFound(_("There is no business calendar with the id %(id)s.", id=calendar_id))
+    return calendar
+
+
+def invalid_from_value_error(exc: ValueError | TypeError, default_field: str,
+                             renamed: dict[str, str] | None = None) -> InvalidInput:
+    """Turn a timecalc "field: reason" error into InvalidInput naming that field (or its name here)."""
+    match = _FIELD_OF_MESSAGE.match(str(exc))
+    if match is None:
+        return InvalidInput(str(exc), field=default_field)
+    field = (renamed or {}).get(match.group(1), match.group(1))
+    return InvalidInput(match.group(2), field=field)
+
+
+def validated_spec(values: dict) -> CalendarSpec:
+    """Check calendar settings through CalendarSpec, raising InvalidInput that names the field."""
+    try:
+        return CalendarSpec.from_plain(
+            timezone=values["timezone"],
+            weekdays=values["weekdays"],
+            hours=values["hours"],
+            country=values.get("country"),
+            subdivision=values.get("subdivision"),
+            closures=values.get("closures") or (),
+            extra_working_days=values.get("extra_working_days") or (),
+        )
+    except (ValueError, TypeError) as exc:
+        raise invalid_from_value_error(exc, "_schema") from None
+
+
+def _plain_settings(spec: CalendarSpec) -> dict:
+    """The JSON-friendly form in which a checked calendar is stored."""
+    return {
+        "timezone": spec.timezone,
+        "weekdays": sorted(spec.weekdays),
+        "hours": [[_clock(start), "24:00" if end == time(0, 0) else _clock(end)] for start, end in spec.hours],
+        "country": spec.country,
+        "subdivision": spec.subdivision,
+        "closures": sorted(day.isoformat() for day in spec.closures),
+        "extra_working_days": sorted(day.isoformat() for day in spec.extra_working_days),
+    }
+
+
+def _clock(value: time) -> str:
+    return value.strftime("%H:%M:%S" if value.second else "%H:%M")
+
+
+def _normalised(values: dict) -> dict:
+    """Trim text and write country and subdivision codes the way the holidays library expects."""
+    result = dict(values)
+    for key in ("country", "subdivision"):
+        text = (result.get(key) or "").strip()
+        result[key] = text.upper() if text else None
+    if "timezone" in result and isinstance(result["timezone"], str):
+        result["timezone"] = result["timezone"].strip()
+    return result
+
+
+def _check_name_free(name: str, calendar_id: int | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise InvalidInput(_("must not be empty"), field="name")
+    query = select(BusinessCalendar.id).where(BusinessCalendar.name == name)
+    if calendar_id is not None:
+        query = query.where(BusinessCalendar.id != calendar_id)
+    if db.session.scalar(query) is not None:
+        raise InvalidInput(_("another calendar already has this name"), field="name")
+    return name
+
+
+def create_calendar(actor: User, values: dict) -> BusinessCalendar:
+    """Create a business calendar (administrators); every setting is checked before anything is added."""
+    require_admin(actor)
+    values = _normalised(values)
+    name = _check_name_free(values["name"])
+    settings = _plain_settings(validated_spec(values))
+    calendar = BusinessCalendar(name=name, **settings)
+    db.session.add(calendar)
+    db.session.flush()
+    record(actor, "calendar.create", calendar, {"name": name})
+    return calendar
+
+
+def update_calendar(actor: User, calendar: BusinessCalendar, changes: dict) -> BusinessCalendar:
+    """Change a calendar's settings (administrators); the whole result is checked before it is applied."""
+    require_admin(actor)
+    current = {"name": calendar.name, **{key: getattr(calendar, key) for key in CALENDAR_FIELDS}}
+    merged = _normalised({**current, **changes})
+    name = _check_name_free(merged["name"], calendar.id)
+    settings = _plain_settings(validated_spec(merged))
+    changed = sorted(key for key, value in {"name": name, **settings}.items() if current[key] != value)
+    calendar.name = name
+    for key, value in settings.items():
+        setattr(calendar, key, value)
+    if changed:
+        record(actor, "calendar.update", calendar, {"changed": changed})
+    db.session.flush()
+    return calendar
+
+
+def due_from(calendar: BusinessCalendar, start: datetime, amount: Decimal, unit: str) -> datetime:
+    """When a target of `amount` `unit`s started at `start` falls due on this calendar."""
+    try:
+        return due_at(start, amount, unit, calendar_spec(calendar))
+    except (ValueError, TypeError) as exc:
+        raise invalid_from_value_error(exc, "amount", {"start": "from", "spec": "calendar"}) from None
+
+
+def next_working_days(calendar: BusinessCalendar, start: date | None = None, count: int = 10) -> list[date]:
+    """The next `count` working days from `start` (today in the calendar's zone by default)."""
+    spec = calendar_spec(calendar)
+    if start is None:
+        start = utcnow().astimezone(ZoneInfo(calendar.timezone)).date()
+    try:
+        return working_days(spec, start, count)
+    except ValueError as exc:
+        raise invalid_from_value_error(exc, "count", {"spec": "calendar"}) from None

@@ -1,0 +1,1 @@
+"""Service commitments: what a department promises the departments it serves, in versions."""
