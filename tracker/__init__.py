@@ -81,10 +81,16 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.auth.api import blp as me_api
     from tracker.auth.views import bp as auth_views
     from tracker.departments.api import blp as departments_api
+    from tracker.handoffs.api import blp as handoffs_api
+    from tracker.handoffs.views import bp as handoffs_views
+    from tracker.ratings.api import blp as ratings_api
+    from tracker.ratings.views import bp as ratings_views
     from tracker.web.views import bp as web_views
 
-    for blueprint in (me_api, departments_api):
+    for blueprint in (me_api, departments_api, handoffs_api, ratings_api):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
     app.register_blueprint(auth_views)
     app.register_blueprint(web_views)
+    app.register_blueprint(handoffs_views)
+    app.register_blueprint(ratings_views)
