@@ -7,6 +7,7 @@ import json
 
 import click
 from flask.cli import AppGroup
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from tracker.errors import DomainError
@@ -25,7 +26,7 @@ def import_command(path: str, source: str | None, email: str | None) -> None:
     """Import handoffs from a CSV file with a header row, or a .json list; prints counts and row errors."""
     actor = _actor(email)
     try:
-        with open(path, "rb") as binary:
+        with force_locale("en"), open(path, "rb") as binary:
             if path.lower().endswith(".json"):
                 rows = imports.json_rows(json.load(binary))
                 report = imports.import_handoffs(actor, rows, source=source)
@@ -40,7 +41,7 @@ def import_command(path: str, source: str | None, email: str | None) -> None:
         raise click.ClickException(f"not valid JSON: {exc}") from None
     click.echo(f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
                f"errors {len(report.errors) + report.errors_omitted}")
-    for error in report.errors:
+    for error in report.as_dict()["errors"]:
         click.echo(f"row {error['row']}: {error['field']}: {error['message']}", err=True)
     if report.errors_omitted:
         click.echo(f"... and {report.errors_omitted} more row errors", err=True)

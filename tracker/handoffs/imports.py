@@ -62,7 +62,7 @@ class ImportReport:
 
     def as_dict(self) -> dict:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-                "errors": self.errors, "errors_omitted": self.errors_omitted}
+                "errors": sorted(self.errors, key=lambda e: e["row"]), "errors_omitted": self.errors_omitted}
 
 
 @dataclass(frozen=True)

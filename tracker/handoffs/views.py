@@ -46,7 +46,8 @@ class RequestForm(FlaskForm):
 class ActionForm(FlaskForm):
     """Provider actions; only pausing needs a reason."""
 
-    reason = SelectField(_l("Reason"), choices=[SelectChoice(k, v) for k, v in PAUSE_LABELS.items()], validate_choice=False)
+    reason = SelectField(_l("Reason"), choices=[SelectChoice(k, v) for k, v in PAUSE_LABELS.items()],
+                         validate_choice=False)
 
 
 @bp.app_template_filter("in_zone")

@@ -253,4 +253,4 @@ def consumer_comments(provider_id: int, quarter: Quarter, consumer_ids: list[int
 def inbox_preview(user: User, size: int = 5) -> dict:
     """The inbox's size and its first few handoffs, for the home page."""
     items = db.session.scalars(inbox_query(user).limit(size)).all()
-    return {"count": inbox_count(user) if len(items) == size else len(items), "items": items}
+    return {"count": inbox_count(user) if len(items) == size else len(items), "handoffs": items}
