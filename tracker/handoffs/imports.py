@@ -165,7 +165,8 @@ class _Importer:
             key = (data["external_source"], data["external_ref"])
             if key in pending_keys:
                 # The same reference twice: write the first, then treat the second as an update.
-                existing.update(self._insert(pending))
+                self._insert(pending)
+                existing.update(self._existing(pending_keys))
                 pending, pending_keys = [], set()
             try:
                 target = self._target(data["commitment"])
@@ -211,7 +212,7 @@ class _Importer:
         found = db.session.scalars(
             select(Handoff)
             .where(Handoff.external_source.in_(sources), Handoff.external_ref.in_(refs))
-            .options(selectinload(Handoff.events), selectinload(Handoff.version))
+            .options(selectinload(Handoff.version))
         ).all()
         return {(h.external_source, h.external_ref): h for h in found if (h.external_source, h.external_ref) in keys}
 
@@ -275,10 +276,10 @@ class _Importer:
             events.append({"kind": "deliver", "at": delivered, "reason": None, "by_id": self.actor_id})
         return row, events
 
-    def _insert(self, pending: list[tuple[int, dict, list[dict]]]) -> dict[tuple[str, str], Handoff]:
+    def _insert(self, pending: list[tuple[int, dict, list[dict]]]) -> None:
         """Insert new handoffs in one statement; on a clash fall back to one row at a time."""
         if not pending:
-            return {}
+            return
         try:
             with db.session.begin_nested():
                 ids = db.session.scalars(
@@ -296,8 +297,6 @@ class _Importer:
                 except IntegrityError:
                     self.report.error(row_number, "external_ref",
                                       _("The row conflicts with a handoff that already exists."))
-        keys = [(p[1]["external_source"], p[1]["external_ref"]) for p in pending]
-        return self._existing(set(keys))
 
     @staticmethod
     def _insert_events(pairs) -> None:
