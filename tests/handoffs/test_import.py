@@ -144,3 +144,14 @@ def test_cli_imports_a_file(runner, world, tmp_path):
     assert result.exit_code == 0, result.output
     assert "created 2, updated 0, unchanged 0, errors 1" in result.output
     assert "row 3: consumer" in result.output
+
+
+def test_import_accepts_a_body_over_the_app_wide_limit(client, login_as, world, app):
+    login_as("admin")
+    row = f"99999,SALES,{'x' * 290},R{{}}\n"
+    body = ("commitment,consumer,title,external_ref\n" + "".join(row.format(i) for i in range(28_000))).encode()
+    assert len(body) > app.config["MAX_CONTENT_LENGTH"]
+    imported = _post(client, body)
+    elsewhere = client.post("/api/v1/handoffs", data=body, content_type="application/json")
+    assert (imported.status_code, elsewhere.status_code) == (200, 413)
+    assert imported.json["errors_omitted"] + len(imported.json["errors"]) == 28_000
