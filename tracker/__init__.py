@@ -85,12 +85,18 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.commitments.api import blp as commitments_api
     from tracker.commitments.views import bp as commitments_views
     from tracker.departments.api import blp as departments_api
+    from tracker.handoffs.api import blp as handoffs_api
+    from tracker.handoffs.views import bp as handoffs_views
+    from tracker.ratings.api import blp as ratings_api
+    from tracker.ratings.views import bp as ratings_views
     from tracker.web.views import bp as web_views
 
-    for blueprint in (me_api, departments_api, calendars_api, commitments_api):
+    for blueprint in (me_api, departments_api, calendars_api, commitments_api, handoffs_api, ratings_api):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
     app.register_blueprint(auth_views)
     app.register_blueprint(web_views)
     app.register_blueprint(calendars_views)
     app.register_blueprint(commitments_views)
+    app.register_blueprint(handoffs_views)
+    app.register_blueprint(ratings_views)

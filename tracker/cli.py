@@ -89,6 +89,7 @@ def revoke_token(token_id: int) -> None:
 def register_cli(app: Flask) -> None:
     """Add the command groups to `flask`."""
     from tracker.demo.cli import demo_cli
+    from tracker.handoffs.cli import handoffs_cli
 
-    for group in (departments_cli, users_cli, tokens_cli, demo_cli):
+    for group in (departments_cli, users_cli, tokens_cli, demo_cli, handoffs_cli):
         app.cli.add_command(group)

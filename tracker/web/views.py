@@ -13,7 +13,9 @@ bp = Blueprint("web", __name__)
 
 @bp.route("/")
 def home():
-    return render_template("home.html", user=current_user)
+    from tracker.ratings.services import inbox_preview
+
+    return render_template("home.html", user=current_user, inbox=inbox_preview(current_user))
 
 
 @bp.route("/locale", methods=["POST"])

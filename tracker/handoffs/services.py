@@ -1,0 +1,203 @@
+"""Rules for handoffs: who records them, who moves them along, and when they fall due."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
+
+from tracker.auth.permissions import is_admin, sees_whole_company
+from tracker.calendars.services import calendar_spec, handoff_due_at, paused_intervals, version_due_at
+from tracker.calendars.timecalc import business_time_between
+from tracker.errors import Conflict, Forbidden, InvalidInput, NotFound
+from tracker.extensions import db
+from tracker.models import (
+    CommitmentVersion,
+    Department,
+    Handoff,
+    HandoffEvent,
+    ServiceCommitment,
+    User,
+)
+from tracker.types import utcnow
+
+# A client clock a little ahead of ours is not "the future".
+CLOCK_SKEW = timedelta(minutes=2)
+
+# Which actions each state allows, and the state they lead to.
+TRANSITIONS = {
+    "pause": ({"open"}, "paused"),
+    "resume": ({"paused"}, "open"),
+    "deliver": ({"open", "paused"}, "delivered"),
+    "cancel": ({"open", "paused"}, "cancelled"),
+    "reopen": ({"delivered", "cancelled"}, "open"),
+}
+
+
+def is_member(user: User, department_id: int | None) -> bool:
+    """True when the user belongs to the department."""
+    return user.is_authenticated and department_id is not None and user.department_id == department_id
+
+
+def can_see(user: User, handoff: Handoff) -> bool:
+    """Both departments of a handoff see it; leadership and administrators see every handoff."""
+    return sees_whole_company(user) or is_member(user, handoff.provider_id) or is_member(user, handoff.consumer_id)
+
+
+def acts_for_provider(user: User, provider_id: int) -> bool:
+    """Members of the provider department (and administrators) move a handoff along."""
+    return is_admin(user) or is_member(user, provider_id)
+
+
+def handoff_query(user: User, provider: Department | None = None, consumer: Department | None = None,
+                  status: str | None = None, start: datetime | None = None, end: datetime | None = None) -> Select:
+    """The handoffs the user may see, newest request first, optionally filtered."""
+    query = select(Handoff).options(selectinload(Handoff.provider), selectinload(Handoff.consumer),
+                                    selectinload(Handoff.version))
+    if not sees_whole_company(user):
+        department_id = user.department_id if user.department_id is not None else -1
+        query = query.where(or_(Handoff.provider_id == department_id, Handoff.consumer_id == department_id))
+    if provider is not None:
+        query = query.where(Handoff.provider_id == provider.id)
+    if consumer is not None:
+        query = query.where(Handoff.consumer_id == consumer.id)
+    if status:
+        query = query.where(Handoff.status == status)
+    if start is not None:
+        query = query.where(Handoff.requested_at >= start)
+    if end is not None:
+        query = query.where(Handoff.requested_at < end)
+    return query.order_by(Handoff.requested_at.desc(), Handoff.id.desc())
+
+
+def get_handoff(user: User, handoff_id: int) -> Handoff:
+    """Return a handoff the user may see; others get NotFound, so its existence does not leak."""
+    handoff = db.session.get(Handoff, handoff_id)
+    if handoff is None or not can_see(user, handoff):
+        raise NotFound(_("There is no handoff %(id)s that you may see.", id=handoff_id))
+    return handoff
+
+
+def department_by_code(code: str, field: str) -> Department:
+    """Return the department with this code, or InvalidInput naming the field."""
+    department = db.session.scalar(select(Department).where(Department.code == code.strip().upper()))
+    if department is None:
+        raise InvalidInput(_("There is no department with the code %(code)s.", code=code), field)
+    return department
+
+
+def offered_to(version: CommitmentVersion, consumer_id: int) -> bool:
+    """True when the version serves this consumer (all consumers, or the consumer is named)."""
+    if version.commitment.provider_id == consumer_id:
+        return False
+    return version.all_consumers or any(d.id == consumer_id for d in version.consumers)
+
+
+def offered_commitments(department_id: int | None) -> list[ServiceCommitment]:
+    """Published commitments offered to the department, for the "new request" form."""
+    if department_id is None:
+        return []
+    commitments = db.session.scalars(
+        select(ServiceCommitment)
+        .where(ServiceCommitment.status == "published", ServiceCommitment.provider_id != department_id)
+        .options(selectinload(ServiceCommitment.versions).selectinload(CommitmentVersion.consumers),
+                 selectinload(ServiceCommitment.provider))
+        .order_by(ServiceCommitment.id)
+    ).all()
+    return [c for c in commitments if offered_to(c.current_version, department_id)]
+
+
+def published_commitment(commitment_id: int) -> ServiceCommitment:
+    """Return a published commitment or InvalidInput on the `commitment` field."""
+    commitment = db.session.get(ServiceCommitment, commitment_id)
+    if commitment is None:
+        raise InvalidInput(_("There is no commitment %(id)s.", id=commitment_id), "commitment")
+    if commitment.status != "published":
+        raise InvalidInput(_("The commitment is not published."), "commitment")
+    return commitment
+
+
+def check_past(at: datetime, field: str, now: datetime | None = None) -> datetime:
+    """Refuse a time in the future (with a small allowance for clock skew)."""
+    now = now or utcnow()
+    if at > now + CLOCK_SKEW:
+        raise InvalidInput(_("The time must not be in the future."), field)
+    return min(at, now)
+
+
+def check_may_record(actor: User, provider_id: int, consumer_id: int) -> None:
+    """The consumer (a request), the provider, or an administrator records a handoff."""
+    if not (is_admin(actor) or is_member(actor, provider_id) or is_member(actor, consumer_id)):
+        raise Forbidden(_("Only members of the provider or the consumer department may record this handoff."))
+
+
+def create_handoff(actor: User, commitment: int, consumer: str, title: str, requested_at: datetime | None = None,
+                   external_source: str | None = None, external_ref: str | None = None) -> Handoff:
+    """Record a handoff under a published commitment offered to the consumer."""
+    found = published_commitment(commitment)
+    department = department_by_code(consumer, "consumer")
+    version = found.current_version
+    check_may_record(actor, found.provider_id, department.id)
+    if not offered_to(version, department.id):
+        raise InvalidInput(_("This commitment is not offered to %(code)s.", code=department.code), "consumer")
+    if (external_source is None) != (external_ref is None):
+        raise InvalidInput(_("Give both external_source and external_ref, or neither."), "external_ref")
+    if external_source is not None and db.session.scalar(
+        select(Handoff.id).where(Handoff.external_source == external_source, Handoff.external_ref == external_ref)
+    ) is not None:
+        raise Conflict(_("A handoff with this external reference exists already."),
+                       {"json": {"external_ref": [_("already used")]}})
+    requested = check_past(requested_at or utcnow(), "requested_at")
+    handoff = Handoff(
+        version=version, provider_id=found.provider_id, consumer=department, title=title.strip(),
+        external_source=external_source, external_ref=external_ref, requested_by_id=actor.id,
+        requested_at=requested, due_at=version_due_at(version, requested), status="open",
+    )
+    handoff.events.append(HandoffEvent(kind="request", at=requested, by_id=actor.id))
+    db.session.add(handoff)
+    db.session.flush()
+    return handoff
+
+
+def change_state(actor: User, handoff_id: int, action: str, at: datetime | None = None,
+                 reason: str | None = None) -> Handoff:
+    """Pause, resume, deliver, cancel or reopen a handoff (provider side only)."""
+    handoff = get_handoff(actor, handoff_id)
+    if not acts_for_provider(actor, handoff.provider_id):
+        raise Forbidden(_("Only members of the provider department may change this handoff."))
+    allowed, target = TRANSITIONS[action]
+    if handoff.status not in allowed:
+        raise Conflict(_("The handoff is %(status)s; it cannot be changed this way.", status=handoff.status),
+                       {"json": {"status": [handoff.status]}})
+    field = "delivered_at" if action == "deliver" else "at"
+    when = check_past(at or utcnow(), field)
+    latest = max((e.at for e in handoff.events), default=handoff.requested_at)
+    if when < latest:
+        raise InvalidInput(_("The time must not be before the handoff's last event."), field)
+    handoff.events.append(HandoffEvent(kind=action, at=when, reason=reason if action == "pause" else None,
+                                       by_id=actor.id))
+    handoff.status = target
+    handoff.delivered_at = when if target == "delivered" else None
+    handoff.cancelled_at = when if target == "cancelled" else None
+    handoff.due_at = handoff_due_at(handoff)
+    db.session.flush()
+    return handoff
+
+
+def business_time_left(handoff: Handoff, now: datetime | None = None) -> timedelta | None:
+    """Working time until the due time (negative when overdue); None once delivered or cancelled.
+
+    While paused the clock stands still: the time left is what remained when the pause began.
+    """
+    if handoff.status not in ("open", "paused"):
+        return None
+    now = now or utcnow()
+    pauses = paused_intervals(handoff.events)
+    if handoff.status == "paused" and pauses and pauses[-1][1] is None:
+        now = min(now, pauses[-1][0])
+    spec = calendar_spec(handoff.version.calendar)
+    if now <= handoff.due_at:
+        return business_time_between(now, handoff.due_at, spec, [p for p in pauses if p[1] is not None])
+    return -business_time_between(handoff.due_at, now, spec, [p for p in pauses if p[1] is not None])

@@ -1,0 +1,214 @@
+"""Handoff pages: the list with a "new request" form, one handoff, its actions, and the provider's view."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime as babel_datetime
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.handoffs import services
+from tracker.models import HANDOFF_STATUSES, PAUSE_REASONS
+from tracker.ratings import services as rating_services
+
+bp = Blueprint("handoffs", __name__)
+
+PAGE_SIZE = 25
+STATUS_LABELS = {
+    "open": _l("open"), "paused": _l("paused"), "delivered": _l("delivered"), "cancelled": _l("cancelled"),
+}
+PAUSE_LABELS = {"waiting_on_consumer": _l("Waiting on the consumer"),
+                "waiting_on_third_party": _l("Waiting on a third party")}
+EVENT_LABELS = {"request": _l("Requested"), "pause": _l("Paused"), "resume": _l("Resumed"),
+                "deliver": _l("Delivered"), "reopen": _l("Reopened"), "cancel": _l("Cancelled")}
+
+
+class RequestForm(FlaskForm):
+    """A consumer asks for work under a commitment offered to their department."""
+
+    commitment = SelectField(_l("Service commitment"), coerce=int, validators=[DataRequired()])
+    title = StringField(_l("What do you need?"), validators=[DataRequired(), Length(max=300)])
+
+
+class ActionForm(FlaskForm):
+    """Provider actions; only pausing needs a reason."""
+
+    reason = SelectField(_l("Reason"), choices=[SelectChoice(k, v) for k, v in PAUSE_LABELS.items()],
+                         validate_choice=False)
+
+
+@bp.app_template_filter("in_zone")
+def in_zone(value, zone: str | None = None, fmt: str = "medium") -> str:
+    """A time shown in a calendar's time zone, with the zone named."""
+    if value is None:
+        return ""
+    tz = ZoneInfo(zone or "UTC")
+    shown = babel_datetime(value, fmt, tzinfo=tz, locale=str(get_locale() or "en"))
+    return f"{shown} ({zone or 'UTC'})"
+
+
+@bp.app_template_filter("business_duration")
+def business_duration(value: timedelta | None) -> str:
+    """Working time as hours and minutes."""
+    if value is None:
+        return ""
+    minutes = int(abs(value).total_seconds() // 60)
+    return _("%(hours)s h %(minutes)s min", hours=minutes // 60, minutes=minutes % 60)
+
+
+@bp.app_context_processor
+def _labels():
+    return {"status_labels": STATUS_LABELS, "pause_labels": PAUSE_LABELS, "event_labels": EVENT_LABELS}
+
+
+def _filters():
+    """The list's filters from the URL; unknown values are ignored rather than trusted."""
+    args = request.args
+    provider = consumer = None
+    try:
+        if args.get("provider"):
+            provider = services.department_by_code(args["provider"][:16], "provider")
+        if args.get("consumer"):
+            consumer = services.department_by_code(args["consumer"][:16], "consumer")
+    except DomainError:
+        abort(404)
+    status = args.get("status") if args.get("status") in HANDOFF_STATUSES else None
+    return provider, consumer, status
+
+
+@bp.route("/handoffs")
+def index():
+    provider, consumer, status = _filters()
+    query = services.handoff_query(current_user, provider=provider, consumer=consumer, status=status)
+    page = db.paginate(query, per_page=PAGE_SIZE, max_per_page=PAGE_SIZE, error_out=False)
+    form = _request_form()
+    return render_template("handoffs/index.html", page=page, form=form, filters=request.args,
+                           statuses=HANDOFF_STATUSES)
+
+
+def _request_form() -> RequestForm | None:
+    offered = services.offered_commitments(current_user.department_id)
+    if not offered:
+        return None
+    form = RequestForm()
+    form.commitment.choices = [
+        SelectChoice(c.id, f"{c.current_version.title} · {c.provider.display_name(str(get_locale() or 'en'))}")
+        for c in offered
+    ]
+    return form
+
+
+@bp.route("/handoffs", methods=["POST"])
+def create():
+    form = _request_form()
+    if form is None:
+        abort(403)
+    if form.validate_on_submit():
+        try:
+            handoff = services.create_handoff(current_user, commitment=form.commitment.data,
+                                              consumer=current_user.department.code, title=form.title.data)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            form.title.errors.append(exc.message)
+        else:
+            flash(_("Your request is recorded."), "success")
+            return redirect(url_for("handoffs.detail", handoff_id=handoff.id))
+    page = db.paginate(services.handoff_query(current_user), per_page=PAGE_SIZE, max_per_page=PAGE_SIZE,
+                       error_out=False)
+    return render_template("handoffs/index.html", page=page, form=form, filters={},
+                           statuses=HANDOFF_STATUSES), 422
+
+
+@bp.route("/handoffs/export.csv")
+def export_csv():
+    """The visible handoffs, with the list's filters, as CSV."""
+    provider, consumer, status = _filters()
+    query = services.handoff_query(current_user, provider=provider, consumer=consumer, status=status)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["id", "commitment", "version", "provider", "consumer", "title", "status", "requested_at",
+                     "due_at", "delivered_at", "met", "external_source", "external_ref"])
+    for h in db.session.scalars(query.limit(current_app.config.get("HANDOFF_EXPORT_MAX_ROWS", 50_000))):
+        writer.writerow([h.id, h.version.commitment_id, h.version.number, h.provider.code, h.consumer.code,
+                         _csv_cell(h.title), h.status, h.requested_at.isoformat(), h.due_at.isoformat(),
+                         h.delivered_at.isoformat() if h.delivered_at else "",
+                         "" if h.met is None else str(h.met).lower(), h.external_source or "", h.external_ref or ""])
+    return Response(buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=handoffs.csv"})
+
+
+def _csv_cell(text: str) -> str:
+    # A cell starting with = + - @ would run as a formula in a spreadsheet.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@bp.route("/handoffs/<int:handoff_id>")
+def detail(handoff_id: int):
+    try:
+        handoff = services.get_handoff(current_user, handoff_id)
+    except DomainError:
+        abort(404)
+    provider_side = services.acts_for_provider(current_user, handoff.provider_id)
+    return render_template(
+        "handoffs/detail.html", handoff=handoff, zone=handoff.version.calendar.timezone,
+        left=services.business_time_left(handoff), provider_side=provider_side, form=ActionForm(),
+        may_rate=rating_services.may_rate(current_user, handoff),
+        rated=rating_services.own_rating(current_user, handoff.id) is not None,
+    )
+
+
+@bp.route("/handoffs/<int:handoff_id>/<any(pause, resume, deliver, cancel, reopen):action>", methods=["POST"])
+def act(handoff_id: int, action: str):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    reason = form.reason.data if action == "pause" else None
+    if action == "pause" and reason not in PAUSE_REASONS:
+        abort(400)
+    try:
+        services.change_state(current_user, handoff_id, action, reason=reason)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.code in (403, 404):
+            abort(exc.code)
+        flash(exc.message, "error")
+    return redirect(url_for("handoffs.detail", handoff_id=handoff_id))
+
+
+@bp.route("/handoffs/delivered")
+def delivered():
+    """The provider's view: what it delivered, due and met, and its ratings as aggregates only."""
+    try:
+        provider = rating_services.provider_for(current_user, request.args.get("provider", "")[:16] or None)
+    except DomainError as exc:
+        abort(exc.code)
+    quarters = rating_services.finished_quarters()
+    quarter = rating_services.Quarter.parse(request.args.get("quarter", "")) or quarters[0]
+    if quarter not in quarters:
+        quarter = quarters[0]
+    page = aggregates = comments = None
+    if provider is not None:
+        page = db.paginate(rating_services.delivered_query(provider.id), per_page=PAGE_SIZE,
+                           max_per_page=PAGE_SIZE, error_out=False)
+        k = current_app.config["CONFIDENTIALITY_K"]
+        aggregates = rating_services.consumer_aggregates(provider.id, quarter, k)
+        comments = rating_services.consumer_comments(
+            provider.id, quarter, [a["consumer"].id for a in aggregates if not a["suppressed"]])
+    return render_template("handoffs/delivered.html", provider=provider, page=page, aggregates=aggregates,
+                           comments=comments, quarter=quarter, quarters=quarters,
+                           k=current_app.config["CONFIDENTIALITY_K"])

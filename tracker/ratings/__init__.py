@@ -1,0 +1,1 @@
+"""Ratings: internal customers judge the handoffs they received, confidentially."""

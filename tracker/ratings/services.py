@@ -1,0 +1,256 @@
+"""Rules for ratings: who rates what and when, one rating per rater, and what others may see.
+
+Nothing here returns a rater's identity to anyone but the rater. The provider's view gets
+aggregates per consumer department over one whole, finished calendar quarter, and only where
+at least k distinct raters stand behind them. Finished, non-overlapping periods mean that two
+views taken at different times cannot be subtracted to reveal a single new rating.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from tracker.auth.permissions import sees_whole_company
+from tracker.errors import Conflict, Forbidden, NotFound
+from tracker.extensions import db
+from tracker.handoffs.services import get_handoff, is_member
+from tracker.models import Department, Handoff, Rating, RatingReason, User
+from tracker.types import utcnow
+
+LOW_SCORE = 2
+
+
+def window() -> timedelta:
+    """How long after delivery a handoff may be rated (config RATING_WINDOW_DAYS)."""
+    return timedelta(days=current_app.config["RATING_WINDOW_DAYS"])
+
+
+def rating_closes_at(handoff: Handoff) -> datetime | None:
+    """When the rating window of a delivered handoff closes."""
+    return handoff.delivered_at + window() if handoff.delivered_at else None
+
+
+def may_rate(user: User, handoff: Handoff, now: datetime | None = None) -> bool:
+    """True when the user may rate (or re-rate) the handoff now."""
+    now = now or utcnow()
+    return (
+        is_member(user, handoff.consumer_id)
+        and not is_member(user, handoff.provider_id)
+        and handoff.status == "delivered"
+        and handoff.delivered_at is not None
+        and now <= handoff.delivered_at + window()
+    )
+
+
+def check_may_rate(user: User, handoff: Handoff, now: datetime | None = None) -> None:
+    """Raise the domain error that says why the user may not rate this handoff."""
+    now = now or utcnow()
+    if not is_member(user, handoff.consumer_id) or is_member(user, handoff.provider_id):
+        raise Forbidden(_("Only members of the consumer department may rate this handoff."))
+    if handoff.status != "delivered" or handoff.delivered_at is None:
+        raise Conflict(_("Only delivered handoffs can be rated; this one is %(status)s.", status=handoff.status))
+    if now > handoff.delivered_at + window():
+        raise Conflict(_("The rating window of this handoff has closed."))
+
+
+def own_rating(user: User, handoff_id: int) -> Rating | None:
+    """The user's own rating of a handoff, if any."""
+    return db.session.scalar(select(Rating).where(Rating.handoff_id == handoff_id, Rating.rater_id == user.id))
+
+
+def get_own_rating(user: User, handoff_id: int) -> Rating:
+    """The user's own rating of a handoff they may see, or NotFound."""
+    get_handoff(user, handoff_id)
+    rating = own_rating(user, handoff_id)
+    if rating is None:
+        raise NotFound(_("You have not rated this handoff."))
+    return rating
+
+
+def rate(user: User, handoff_id: int, satisfaction: int, collaboration: int, reasons: list[str] | None = None,
+         comment: str | None = None, now: datetime | None = None) -> tuple[Rating, bool]:
+    """Create or change the user's rating of a handoff; returns (rating, created).
+
+    Two submits at once never make two rows: the unique key (handoff, rater) refuses the
+    second INSERT inside a savepoint, and the loser updates the winner's row instead.
+    """
+    handoff = get_handoff(user, handoff_id)
+    check_may_rate(user, handoff, now)
+    low = satisfaction <= LOW_SCORE or collaboration <= LOW_SCORE
+    tags = sorted(set(reasons or ())) if low else []
+    comment = (comment or "").strip() or None
+    rating = own_rating(user, handoff.id)
+    if rating is None:
+        try:
+            with db.session.begin_nested():
+                rating = Rating(
+                    handoff_id=handoff.id, rater_id=user.id, rater_key=user.id, provider_id=handoff.provider_id,
+                    consumer_id=handoff.consumer_id, satisfaction=satisfaction, collaboration=collaboration,
+                    comment=comment, reasons=[RatingReason(tag=t) for t in tags],
+                )
+                db.session.add(rating)
+                db.session.flush()
+            return rating, True
+        except IntegrityError:
+            rating = own_rating(user, handoff.id)
+            if rating is None:
+                raise Conflict(_("The rating could not be saved; try again.")) from None
+    rating.satisfaction = satisfaction
+    rating.collaboration = collaboration
+    rating.comment = comment
+    for reason in [r for r in rating.reasons if r.tag not in tags]:
+        rating.reasons.remove(reason)
+    present = {r.tag for r in rating.reasons}
+    rating.reasons.extend(RatingReason(tag=t) for t in tags if t not in present)
+    rating.updated_at = utcnow()
+    db.session.flush()
+    return rating, False
+
+
+def inbox_query(user: User, now: datetime | None = None) -> Select:
+    """Delivered handoffs received by the user's department that the user may still rate."""
+    now = now or utcnow()
+    department_id = user.department_id if user.department_id is not None else -1
+    rated = exists().where(Rating.handoff_id == Handoff.id, Rating.rater_id == user.id)
+    return (
+        select(Handoff)
+        .where(Handoff.consumer_id == department_id, Handoff.provider_id != department_id,
+               Handoff.status == "delivered", Handoff.delivered_at >= now - window(), ~rated)
+        .options(selectinload(Handoff.provider), selectinload(Handoff.version))
+        .order_by(Handoff.delivered_at.asc(), Handoff.id)
+    )
+
+
+def inbox_count(user: User, now: datetime | None = None) -> int:
+    return db.session.scalar(select(func.count()).select_from(inbox_query(user, now).order_by(None).subquery()))
+
+
+def my_ratings_query(user: User) -> Select:
+    """The user's own ratings, latest first."""
+    return (
+        select(Rating)
+        .where(Rating.rater_id == user.id)
+        .options(selectinload(Rating.handoff).selectinload(Handoff.provider), selectinload(Rating.reasons))
+        .order_by(Rating.updated_at.desc(), Rating.id.desc())
+    )
+
+
+# -- the provider's view ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Quarter:
+    year: int
+    number: int
+
+    @property
+    def start(self) -> datetime:
+        return datetime(self.year, 3 * self.number - 2, 1, tzinfo=UTC)
+
+    @property
+    def end(self) -> datetime:
+        return (self.next()).start
+
+    def next(self) -> Quarter:
+        return Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
+
+    def previous(self) -> Quarter:
+        return Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}Q{self.number}"
+
+    @classmethod
+    def containing(cls, day: date) -> Quarter:
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @classmethod
+    def parse(cls, key: str) -> Quarter | None:
+        year, _sep, number = key.upper().partition("Q")
+        if year.isdigit() and number in ("1", "2", "3", "4") and 2000 <= int(year) <= 2999:
+            return cls(int(year), int(number))
+        return None
+
+
+def finished_quarters(now: datetime | None = None, count: int = 4) -> list[Quarter]:
+    """The last `count` whole quarters before the current one, latest first."""
+    quarter = Quarter.containing((now or utcnow()).date()).previous()
+    quarters = []
+    for _i in range(count):
+        quarters.append(quarter)
+        quarter = quarter.previous()
+    return quarters
+
+
+def provider_for(user: User, code: str | None) -> Department | None:
+    """The provider department whose view the user asks for; members see their own, leadership all."""
+    if code:
+        department = db.session.scalar(select(Department).where(Department.code == code.strip().upper()))
+        if department is None:
+            raise NotFound(_("There is no department with the code %(code)s.", code=code))
+        if not (sees_whole_company(user) or is_member(user, department.id)):
+            raise Forbidden(_("Only members of this department, leadership and administrators see this."))
+        return department
+    if user.department_id is None and not sees_whole_company(user):
+        raise Forbidden(_("Only members of a department see what it delivered."))
+    return user.department
+
+
+def delivered_query(provider_id: int) -> Select:
+    """Delivered handoffs of a provider, latest first."""
+    return (
+        select(Handoff)
+        .where(Handoff.provider_id == provider_id, Handoff.status == "delivered")
+        .options(selectinload(Handoff.consumer), selectinload(Handoff.version))
+        .order_by(Handoff.delivered_at.desc(), Handoff.id.desc())
+    )
+
+
+def consumer_aggregates(provider_id: int, quarter: Quarter, k: int) -> list[dict]:
+    """Per consumer department: n, raters and means, or `suppressed` when fewer than k raters."""
+    rows = db.session.execute(
+        select(Rating.consumer_id, func.count(), func.count(Rating.rater_key.distinct()),
+               func.avg(Rating.satisfaction), func.avg(Rating.collaboration))
+        .where(Rating.provider_id == provider_id, Rating.created_at >= quarter.start, Rating.created_at < quarter.end)
+        .group_by(Rating.consumer_id)
+    ).all()
+    departments = {d.id: d for d in db.session.scalars(select(Department).where(
+        Department.id.in_([r[0] for r in rows])))}
+    result = []
+    for consumer_id, n, raters, satisfaction, collaboration in rows:
+        entry = {"consumer": departments[consumer_id]}
+        if raters >= k:
+            entry.update(n=n, raters=raters, satisfaction=float(satisfaction), collaboration=float(collaboration),
+                         suppressed=False)
+        else:
+            entry["suppressed"] = True
+        result.append(entry)
+    return sorted(result, key=lambda e: e["consumer"].code)
+
+
+def consumer_comments(provider_id: int, quarter: Quarter, consumer_ids: list[int]) -> list[dict]:
+    """Comments of the given consumers' groups, with the month only, sorted by text."""
+    if not consumer_ids:
+        return []
+    rows = db.session.execute(
+        select(Rating.consumer_id, Rating.comment, Rating.created_at)
+        .where(Rating.provider_id == provider_id, Rating.consumer_id.in_(consumer_ids), Rating.comment.is_not(None),
+               Rating.created_at >= quarter.start, Rating.created_at < quarter.end)
+    ).all()
+    departments = {d.id: d for d in db.session.scalars(select(Department).where(Department.id.in_(consumer_ids)))}
+    comments = [{"consumer": departments[c], "month": at.strftime("%Y-%m"), "text": text} for c, text, at in rows]
+    return sorted(comments, key=lambda c: (c["consumer"].code, c["text"]))
+
+
+
+def inbox_preview(user: User, size: int = 5) -> dict:
+    """The inbox's size and its first few handoffs, for the home page."""
+    items = db.session.scalars(inbox_query(user).limit(size)).all()
+    return {"count": inbox_count(user) if len(items) == size else len(items), "handoffs": items}

@@ -1,0 +1,101 @@
+"""Rating pages: the "to rate" inbox, the rating form and "my ratings"."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectMultipleField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.handoffs import services as handoff_services
+from tracker.models import MAX_COMMENT_LENGTH, REASON_TAGS
+from tracker.ratings import services
+
+bp = Blueprint("ratings", __name__)
+
+PAGE_SIZE = 25
+SCORE_LABELS = [SelectChoice(1, _l("1 · very poor")), SelectChoice(2, _l("2 · poor")),
+                SelectChoice(3, _l("3 · acceptable")), SelectChoice(4, _l("4 · good")),
+                SelectChoice(5, _l("5 · excellent"))]
+REASON_LABELS = {
+    "unclear-responsibility": _l("Unclear who is responsible"),
+    "late": _l("Late"),
+    "incomplete-or-wrong": _l("Incomplete or wrong"),
+    "not-informed": _l("We were not kept informed"),
+    "hard-to-reach": _l("Hard to reach"),
+    "process-too-complex": _l("Process too complex"),
+    "tooling-or-system": _l("Tools or systems got in the way"),
+    "attitude": _l("Attitude"),
+}
+
+
+def _no_nul(form, field):
+    if field.data and "\x00" in field.data:
+        raise ValidationError(_("must not contain NUL characters"))
+
+
+class RatingForm(FlaskForm):
+    """Two scores with nothing pre-selected, reasons for low scores, an optional comment."""
+
+    satisfaction = RadioField(_l("How satisfied are you with the result?"), choices=SCORE_LABELS, coerce=int,
+                              validators=[InputRequired(message=_l("Choose a score from 1 to 5."))])
+    collaboration = RadioField(_l("How well did the collaboration work?"), choices=SCORE_LABELS, coerce=int,
+                               validators=[InputRequired(message=_l("Choose a score from 1 to 5."))])
+    reasons = SelectMultipleField(_l("What went wrong? (for a score of 1 or 2)"),
+                                  choices=[SelectChoice(tag, REASON_LABELS[tag]) for tag in REASON_TAGS])
+    comment = TextAreaField(_l("Comment (optional)"), validators=[Length(max=MAX_COMMENT_LENGTH), _no_nul])
+
+
+@bp.app_context_processor
+def _labels():
+    return {"reason_labels": REASON_LABELS}
+
+
+@bp.route("/ratings/inbox")
+def inbox():
+    page = db.paginate(services.inbox_query(current_user), per_page=PAGE_SIZE, max_per_page=PAGE_SIZE,
+                       error_out=False)
+    return render_template("ratings/inbox.html", page=page, closes_at=services.rating_closes_at)
+
+
+@bp.route("/ratings/mine")
+def mine():
+    page = db.paginate(services.my_ratings_query(current_user), per_page=PAGE_SIZE, max_per_page=PAGE_SIZE,
+                       error_out=False)
+    return render_template("ratings/mine.html", page=page,
+                           may_change=lambda r: services.may_rate(current_user, r.handoff))
+
+
+@bp.route("/handoffs/<int:handoff_id>/rate", methods=["GET", "POST"])
+def rate(handoff_id: int):
+    try:
+        handoff = handoff_services.get_handoff(current_user, handoff_id)
+        services.check_may_rate(current_user, handoff)
+    except DomainError as exc:
+        abort(exc.code)
+    existing = services.own_rating(current_user, handoff.id)
+    form = RatingForm()
+    if not form.is_submitted() and existing is not None:
+        form.satisfaction.data = existing.satisfaction
+        form.collaboration.data = existing.collaboration
+        form.reasons.data = existing.reason_tags
+        form.comment.data = existing.comment
+    if form.validate_on_submit():
+        try:
+            services.rate(current_user, handoff.id, form.satisfaction.data, form.collaboration.data,
+                          reasons=form.reasons.data, comment=form.comment.data)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            abort(exc.code)
+        flash(_("Thank you: your rating is saved."), "success")
+        return redirect(url_for("ratings.inbox"))
+    status = 422 if form.errors else 200
+    return render_template("ratings/rate.html", form=form, handoff=handoff, existing=existing,
+                           closes_at=services.rating_closes_at(handoff)), status
