@@ -40,6 +40,10 @@ def create_app(config: Config | dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+
+    from tracker.security.limits import init_rate_limits
+
+    init_rate_limits(app)
     babel.init_app(app, locale_selector=select_locale)
     api.init_app(app)
     bootstrap.init_app(app)
