@@ -82,13 +82,16 @@ def _migrations_dir():
 
 
 def _register_blueprints(app: Flask) -> None:
+    from tracker.admin.views import bp as admin_views
     from tracker.auth.api import blp as me_api
     from tracker.auth.views import bp as auth_views
     from tracker.departments.api import blp as departments_api
+    from tracker.users.api import blp as users_api
     from tracker.web.views import bp as web_views
 
-    for blueprint in (me_api, departments_api):
+    for blueprint in (me_api, departments_api, users_api):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
     app.register_blueprint(auth_views)
     app.register_blueprint(web_views)
+    app.register_blueprint(admin_views)
