@@ -154,3 +154,12 @@ def test_an_erased_person_cannot_be_erased_twice_or_changed(client, login_as):
 def test_an_administrator_cannot_erase_themselves(client, login_as):
     admin = login_as("admin")
     assert client.post(f"/api/v1/users/{admin.id}/erase", json={"confirm": True}).status_code == 422
+
+
+def test_a_refused_erasure_shows_the_person_as_stored(client, login_as):
+    login_as("admin")
+    person = factories.make_user(display_name="Still Active")
+    db.session.commit()
+    page = client.post(f"/admin/people/{person.id}/erase", data={"confirm_email": "nope"}).get_data(as_text=True)
+    assert '<input checked class="form-check-input" id="active"' in page
+    assert 'value="Still Active"' in page

@@ -133,7 +133,7 @@ def erase_person(user_id):
         flash(_("The person's data was erased."), "success")
         return redirect(url_for("admin.person", user_id=user_id))
     form.confirm_email.errors = [*form.confirm_email.errors, _("Type the email exactly as shown to confirm.")]
-    edit = PersonEditForm(obj=user)
+    edit = PersonEditForm(formdata=None, obj=user)
     edit.department.choices = _department_choices()
     edit.department.data = user.department.code if user.department else ""
     edit.locale.data = user.locale or ""
