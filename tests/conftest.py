@@ -130,8 +130,15 @@ def empty_all_tables() -> None:
         names = ", ".join(f'"{t.name}"' for t in tables)
         db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     else:
+        # Triggers such as the append-only guard of audit_events refuse these deletes: set them
+        # aside and put them back, as written in sqlite_master, within the same transaction.
+        triggers = db.session.execute(sa.text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")).all()
+        for name, _sql in triggers:
+            db.session.execute(sa.text(f'DROP TRIGGER "{name}"'))
         for table in tables:
             db.session.execute(table.delete())
+        for _name, sql in triggers:
+            db.session.execute(sa.text(sql))
     db.session.commit()
 
 

@@ -40,6 +40,10 @@ def create_app(config: Config | dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+
+    from tracker.security.limits import init_rate_limits
+
+    init_rate_limits(app)
     babel.init_app(app, locale_selector=select_locale)
     api.init_app(app)
     bootstrap.init_app(app)
@@ -78,6 +82,7 @@ def _migrations_dir():
 
 
 def _register_blueprints(app: Flask) -> None:
+    from tracker.admin.views import bp as admin_views
     from tracker.auth.api import blp as me_api
     from tracker.auth.views import bp as auth_views
     from tracker.calendars.api import blp as calendars_api
@@ -89,14 +94,29 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.handoffs.views import bp as handoffs_views
     from tracker.ratings.api import blp as ratings_api
     from tracker.ratings.views import bp as ratings_views
+    from tracker.users.api import blp as users_api
     from tracker.web.views import bp as web_views
 
-    for blueprint in (me_api, departments_api, calendars_api, commitments_api, handoffs_api, ratings_api):
-        csrf.exempt(blueprint)
+    api_blueprints = (
+        me_api,
+        departments_api,
+        users_api,
+        calendars_api,
+        commitments_api,
+        handoffs_api,
+        ratings_api,
+    )
+    page_blueprints = (
+        auth_views,
+        web_views,
+        admin_views,
+        calendars_views,
+        commitments_views,
+        handoffs_views,
+        ratings_views,
+    )
+    for blueprint in api_blueprints:
+        csrf.exempt(blueprint)  # the API is guarded by bearer tokens or the X-CSRFToken header
         api.register_blueprint(blueprint)
-    app.register_blueprint(auth_views)
-    app.register_blueprint(web_views)
-    app.register_blueprint(calendars_views)
-    app.register_blueprint(commitments_views)
-    app.register_blueprint(handoffs_views)
-    app.register_blueprint(ratings_views)
+    for blueprint in page_blueprints:
+        app.register_blueprint(blueprint)

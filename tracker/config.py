@@ -94,6 +94,11 @@ class Config:
         self.SESSION_IDLE_MINUTES = _env_int("TRACKER_SESSION_IDLE_MINUTES", 60)
         self.SESSION_ABSOLUTE_HOURS = _env_int("TRACKER_SESSION_ABSOLUTE_HOURS", 12)
         self.REDIS_URL = os.environ.get("TRACKER_REDIS_URL") or None
+        # Failed sign-ins; counted in Redis when REDIS_URL is set, else per process (memory).
+        self.RATE_LIMITS_ENABLED = _env_bool("TRACKER_RATE_LIMITS_ENABLED", True)
+        self.LOGIN_RATE_LIMIT_ADDRESS = os.environ.get("TRACKER_LOGIN_RATE_LIMIT_ADDRESS", "10 per minute")
+        self.LOGIN_RATE_LIMIT_ACCOUNT = os.environ.get("TRACKER_LOGIN_RATE_LIMIT_ACCOUNT", "5 per minute")
+        self.RATE_LIMIT_KEY_PREFIX = os.environ.get("TRACKER_RATE_LIMIT_KEY_PREFIX", "tracker")
         self.SESSION_COOKIE_SECURE = _env_bool("TRACKER_SECURE_COOKIES", False)
         self.TRUSTED_PROXIES = _env_int("TRACKER_TRUSTED_PROXIES", 0)
         self.LOG_LEVEL = os.environ.get("TRACKER_LOG_LEVEL", "INFO")

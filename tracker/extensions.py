@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
@@ -34,3 +36,5 @@ csrf = CSRFProtect()
 babel = Babel()
 api = Api()
 bootstrap = Bootstrap5()
+# Keyed by request.remote_addr, which ProxyFix sets only when TRACKER_TRUSTED_PROXIES is configured.
+limiter = Limiter(key_func=get_remote_address)

@@ -9,6 +9,7 @@ from flask_login import current_user, login_user, logout_user
 from tracker.auth import services
 from tracker.auth.forms import SignInForm
 from tracker.extensions import db
+from tracker.security.limits import sign_in_limits
 
 bp = Blueprint("auth", __name__)
 
@@ -21,6 +22,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@sign_in_limits
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("web.home"))

@@ -1,0 +1,1 @@
+"""Administration pages: people, API tokens and the audit log."""

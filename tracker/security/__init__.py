@@ -1,0 +1,1 @@
+"""Defences that cut across features: sign-in rate limits."""
