@@ -29,7 +29,18 @@ BACKENDS = ["sqlite", "postgresql"] if PG_URL or REQUIRE_PG else ["sqlite"]
 
 
 def _worker_suffix() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    # The process id keeps two test runs on one machine (two checkouts, say) apart.
+    return f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
+
+
+def _drop_pg_database(url: str) -> None:
+    parsed = sa.make_url(url)
+    admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
 
 
 def _fresh_pg_database(base_url: str, name: str) -> str:
@@ -86,6 +97,13 @@ def _unavailable(reason: str) -> None:
 
 
 _BACKENDS: dict[str, _Backend] = {}
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """Drop the PostgreSQL databases this test process made."""
+    state = _BACKENDS.get("postgresql")
+    if state is not None and state.url:
+        _drop_pg_database(state.url)
 
 
 class IsolatedClient(FlaskClient):
