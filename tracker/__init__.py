@@ -81,9 +81,10 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.auth.api import blp as me_api
     from tracker.auth.views import bp as auth_views
     from tracker.departments.api import blp as departments_api
+    from tracker.metrics.api import blp as metrics_api
     from tracker.web.views import bp as web_views
 
-    for blueprint in (me_api, departments_api):
+    for blueprint in (me_api, departments_api, metrics_api):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
     app.register_blueprint(auth_views)
