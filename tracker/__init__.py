@@ -80,6 +80,7 @@ def _migrations_dir():
 def _register_blueprints(app: Flask) -> None:
     from tracker.auth.api import blp as me_api
     from tracker.auth.views import bp as auth_views
+    from tracker.dashboards_web.views import bp as dashboards_views
     from tracker.departments.api import blp as departments_api
     from tracker.metrics.api import blp as metrics_api
     from tracker.web.views import bp as web_views
@@ -89,3 +90,4 @@ def _register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
     app.register_blueprint(auth_views)
     app.register_blueprint(web_views)
+    app.register_blueprint(dashboards_views)
