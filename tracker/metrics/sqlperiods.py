@@ -7,6 +7,7 @@ offsets over the years the data spans are written into a CASE expression.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import literal_column
@@ -15,15 +16,33 @@ _SQLITE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
 
 def _offset_segments(zone: ZoneInfo, first: dt.datetime, last: dt.datetime) -> list[tuple[dt.datetime, int]]:
-    """[(utc instant from which the offset holds, offset in seconds)], hour by hour over the span."""
-    current = first.replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=1)
-    segments: list[tuple[dt.datetime, int]] = []
-    while current <= last + dt.timedelta(hours=1):
-        offset = int(current.astimezone(zone).utcoffset().total_seconds())
-        if not segments or segments[-1][1] != offset:
-            segments.append((current, offset))
-        current += dt.timedelta(hours=1)
+    """[(utc instant from which the offset holds, offset in seconds)] over the span.
+
+    Steps a day at a time and looks hour by hour only inside a day whose offset changed.
+    """
+    def offset(instant: dt.datetime) -> int:
+        return int(instant.astimezone(zone).utcoffset().total_seconds())
+
+    current = first.replace(minute=0, second=0, microsecond=0) - dt.timedelta(days=1)
+    segments: list[tuple[dt.datetime, int]] = [(current, offset(current))]
+    end = last + dt.timedelta(days=1)
+    while current <= end:
+        following = current + dt.timedelta(days=1)
+        if offset(following) != segments[-1][1]:
+            hour = current
+            while hour <= following:
+                if offset(hour) != segments[-1][1]:
+                    segments.append((hour, offset(hour)))
+                hour += dt.timedelta(hours=1)
+        current = following
     return segments
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_segments(zone_key: str, first: dt.date, last: dt.date) -> tuple[tuple[dt.datetime, int], ...]:
+    start = dt.datetime.combine(first, dt.time(), tzinfo=dt.UTC)
+    end = dt.datetime.combine(last, dt.time(), tzinfo=dt.UTC) + dt.timedelta(days=1)
+    return tuple(_offset_segments(ZoneInfo(zone_key), start, end))
 
 
 def local_timestamp_sql(dialect: str, column: str, zone: ZoneInfo,
@@ -34,7 +53,7 @@ def local_timestamp_sql(dialect: str, column: str, zone: ZoneInfo,
     now = dt.datetime.now(dt.UTC)
     first = first or now - dt.timedelta(days=366 * 5)
     last = last or now + dt.timedelta(days=366)
-    segments = _offset_segments(zone, first.astimezone(dt.UTC), last.astimezone(dt.UTC))
+    segments = _cached_segments(zone.key, first.astimezone(dt.UTC).date(), last.astimezone(dt.UTC).date())
     if len(segments) == 1:
         return f"datetime({column}, '{segments[0][1]:+d} seconds')"
     parts = [f"WHEN {column} < '{start.strftime(_SQLITE_FORMAT)}' THEN '{previous:+d} seconds'"
