@@ -52,16 +52,26 @@ def matrix_figure(providers: list[str], consumers: list[str], cells: dict, title
 
 
 def _band(fig, points: list[dict], metric: str, name: str, colour: str, row: int, col: int, legend: bool) -> None:
+    """The mean as a line with gaps, and its interval as one shaded polygon per run of shown periods."""
     xs = [p["period"] for p in points]
-    values = [p[metric]["value"] if p.get(metric) else None for p in points]
-    lows = [p[metric]["low"] if p.get(metric) else None for p in points]
-    highs = [p[metric]["high"] if p.get(metric) else None for p in points]
-    fig.add_trace(go.Scatter(x=xs, y=highs, mode="lines", line={"width": 0}, hoverinfo="skip", showlegend=False,
-                             legendgroup=metric), row=row, col=col)
-    fig.add_trace(go.Scatter(x=xs, y=lows, mode="lines", line={"width": 0}, fill="tonexty", hoverinfo="skip",
-                             fillcolor=colour + "33", showlegend=False, legendgroup=metric), row=row, col=col)
-    fig.add_trace(go.Scatter(x=xs, y=values, mode="lines+markers", name=name, line={"color": colour},
-                             legendgroup=metric, showlegend=legend, connectgaps=False), row=row, col=col)
+    runs, current = [], []
+    for point in points:
+        if point.get(metric):
+            current.append(point)
+        elif current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    for run in runs:
+        x = [p["period"] for p in run]
+        fig.add_trace(go.Scatter(
+            x=x + x[::-1], y=[p[metric]["high"] for p in run] + [p[metric]["low"] for p in run][::-1],
+            fill="toself", fillcolor=colour + "33", line={"width": 0}, mode="lines", hoverinfo="skip",
+            showlegend=False, legendgroup=metric), row=row, col=col)
+    fig.add_trace(go.Scatter(x=xs, y=[p[metric]["value"] if p.get(metric) else None for p in points],
+                             mode="lines+markers", name=name, line={"color": colour}, legendgroup=metric,
+                             showlegend=legend, connectgaps=False), row=row, col=col)
 
 
 def pair_trend_figure(series: dict, reverse: dict, labels: dict) -> go.Figure:
@@ -80,6 +90,10 @@ def pair_trend_figure(series: dict, reverse: dict, labels: dict) -> go.Figure:
         fig.add_trace(go.Bar(x=[p["period"] for p in points], y=[p["n"] for p in points], name=labels["volume"],
                              marker_color=GREY, showlegend=col == 1, legendgroup="volume"), row=2, col=col)
         fig.update_yaxes(range=[1, 5.1], row=1, col=col)
+        fig.update_xaxes(type="category", categoryorder="array", categoryarray=[p["period"] for p in points],
+                         row=1, col=col)
+        fig.update_xaxes(type="category", categoryorder="array", categoryarray=[p["period"] for p in points],
+                         row=2, col=col)
     return _layout(fig, labels["title"], height=560)
 
 
@@ -106,6 +120,7 @@ def burn_down_figure(commitments: list[dict], labels: dict) -> go.Figure:
         fig.add_trace(go.Scatter(x=[p["period"] for p in points], y=[p["remaining"] for p in points],
                                  mode="lines+markers", name=commitment["title"]))
     fig.add_hline(y=0, line={"color": RED, "dash": "dot"})
+    fig.update_xaxes(type="category")
     fig.update_yaxes(title_text=labels["remaining"])
     return _layout(fig, labels["title"], height=380)
 

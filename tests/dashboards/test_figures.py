@@ -29,7 +29,8 @@ def test_pair_trend_has_bands_target_and_volume_for_both_directions():
     data = figures.pair_trend_figure(series, reverse, labels).to_dict()["data"]
     lines = [t for t in data if t["type"] == "scatter" and t.get("name") == "S"]
     assert list(lines[0]["y"]) == [4.2, None]
-    assert any(t.get("fill") == "tonexty" for t in data)
+    bands = [t for t in data if t.get("fill") == "toself"]
+    assert [list(t["x"]) for t in bands][:1] == [["2026-01", "2026-01"]]  # no band across the suppressed gap
     assert [list(t["y"]) for t in data if t.get("name") == "T"] == [[4.0, 4.0]]
     assert [t["xaxis"] for t in data if t["type"] == "bar"] == ["x3", "x4"]
 
