@@ -8,10 +8,11 @@ No function loads ratings row by row: sums come from the rollup tables, counts f
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, tuple_
 
 from tracker.auth.permissions import sees_whole_company
 from tracker.errors import Forbidden, InvalidInput, NotFound
@@ -140,10 +141,14 @@ def _sums(row) -> Sums:
     return Sums(row.n, row.raters, row.sat_sum, row.sat_sq, row.sat_good, row.col_sum, row.col_sq)
 
 
+_PERIOD_COLUMNS = tuple(MetricPeriod.__table__.c)
+
+
 def _period_rows(kind: str, starts, *conditions):
-    query = select(MetricPeriod).where(MetricPeriod.period_kind == kind, MetricPeriod.period_start >= starts[0],
-                                       MetricPeriod.period_start <= starts[-1], *conditions)
-    return db.session.scalars(query).all()
+    """Plain rows (not ORM objects: thousands of cells are read per matrix) of the rollups."""
+    query = select(*_PERIOD_COLUMNS).where(MetricPeriod.period_kind == kind, MetricPeriod.period_start >= starts[0],
+                                           MetricPeriod.period_start <= starts[-1], *conditions)
+    return db.session.execute(query).all()
 
 
 def _departments(ids=None) -> dict[int, Department]:
@@ -235,21 +240,32 @@ class Matrix:
         return P.label(self.start, self.kind)
 
 
+def _hidden_rater_keys(kind: str, start: dt.date, cells: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """(provider, consumer, rater_key) of the given suppressed pair cells: each holds fewer than k raters."""
+    found = []
+    for offset in range(0, len(cells), 400):
+        chunk = cells[offset:offset + 400]
+        query = select(MetricPeriodRater.provider_id, MetricPeriodRater.consumer_id, MetricPeriodRater.rater_key).where(
+            MetricPeriodRater.period_kind == kind, MetricPeriodRater.period_start == start,
+            tuple_(MetricPeriodRater.provider_id, MetricPeriodRater.consumer_id).in_(chunk))
+        found.extend(db.session.execute(query).all())
+    return found
+
+
 def _hidden_union(kind: str, start: dt.date, k: int, group: str | None, scope) -> dict:
     """Distinct raters in the suppressed pair cells of one period, per provider/consumer or overall."""
-    joined = and_(MetricPeriodRater.period_kind == MetricPeriod.period_kind,
-                  MetricPeriodRater.period_start == MetricPeriod.period_start,
-                  MetricPeriodRater.provider_id == MetricPeriod.provider_id,
-                  MetricPeriodRater.consumer_id == MetricPeriod.consumer_id)
-    columns = [] if group is None else [getattr(MetricPeriodRater, group)]
-    query = (select(*columns, func.count(func.distinct(MetricPeriodRater.rater_key)))
-             .join(MetricPeriod, joined)
-             .where(MetricPeriod.period_kind == kind, MetricPeriod.period_start == start,
-                    MetricPeriod.raters < k, *scope)
-             .group_by(*columns))
+    cells = [(r.provider_id, r.consumer_id) for r in _period_rows(kind, (start,), *scope) if r.raters < k]
+    return _union_by(_hidden_rater_keys(kind, start, cells), group)
+
+
+def _union_by(keys: list[tuple[int, int, int]], group: str | None) -> dict:
+    sets: dict = defaultdict(set)
+    for provider, consumer, rater in keys:
+        sets[None if group is None else provider if group == "provider_id" else consumer].add(rater)
+    result = {key: len(value) for key, value in sets.items()}
     if group is None:
-        return {None: db.session.execute(query).scalar() or 0}
-    return {row[0]: row[1] for row in db.session.execute(query)}
+        result.setdefault(None, 0)
+    return result
 
 
 def _hidden_margin_union(kind: str, start: dt.date, column: str, hidden_ids: list[int]) -> int:
@@ -291,9 +307,10 @@ def matrix(user: User, metric: str, kind: str, when: str | None = None) -> Matri
         return result
     k = k_threshold()
     rows = _period_rows(kind, prange.starts)
-    scope = [MetricPeriod.provider_id > 0, MetricPeriod.consumer_id > 0]
-    hidden_by_provider = _hidden_union(kind, start, k, "provider_id", scope)
-    hidden_by_consumer = _hidden_union(kind, start, k, "consumer_id", scope)
+    hidden_keys = _hidden_rater_keys(kind, start, [(r.provider_id, r.consumer_id) for r in rows
+                                                   if r.provider_id and r.consumer_id and r.raters < k])
+    hidden_by_provider = _union_by(hidden_keys, "provider_id")
+    hidden_by_consumer = _union_by(hidden_keys, "consumer_id")
     for row in rows:
         p, c = row.provider_id, row.consumer_id
         if p and c and (own is None or own in (p, c)):
@@ -308,7 +325,7 @@ def matrix(user: User, metric: str, kind: str, when: str | None = None) -> Matri
     if company is not None and own is None:
         hidden_rows = [p for p, v in result.providers.items() if v.get("suppressed")]
         hidden_columns = [c for c, v in result.consumers.items() if v.get("suppressed")]
-        safe = (hidden_part_ok(_hidden_union(kind, start, k, None, scope)[None], k)
+        safe = (hidden_part_ok(_union_by(hidden_keys, None)[None], k)
                 and hidden_part_ok(_hidden_margin_union(kind, start, "provider_id", hidden_rows), k)
                 and hidden_part_ok(_hidden_margin_union(kind, start, "consumer_id", hidden_columns), k))
         result.company = publish(_sums(company), metric, k, extra_hidden=not safe)
