@@ -89,9 +89,11 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.calendars.views import bp as calendars_views
     from tracker.commitments.api import blp as commitments_api
     from tracker.commitments.views import bp as commitments_views
+    from tracker.dashboards_web.views import bp as dashboards_views
     from tracker.departments.api import blp as departments_api
     from tracker.handoffs.api import blp as handoffs_api
     from tracker.handoffs.views import bp as handoffs_views
+    from tracker.metrics.api import blp as metrics_api
     from tracker.ratings.api import blp as ratings_api
     from tracker.ratings.views import bp as ratings_views
     from tracker.users.api import blp as users_api
@@ -105,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
         commitments_api,
         handoffs_api,
         ratings_api,
+        metrics_api,
     )
     page_blueprints = (
         auth_views,
@@ -114,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
         commitments_views,
         handoffs_views,
         ratings_views,
+        dashboards_views,
     )
     for blueprint in api_blueprints:
         csrf.exempt(blueprint)  # the API is guarded by bearer tokens or the X-CSRFToken header

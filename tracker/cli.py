@@ -90,6 +90,7 @@ def register_cli(app: Flask) -> None:
     """Add the command groups to `flask`."""
     from tracker.demo.cli import demo_cli
     from tracker.handoffs.cli import handoffs_cli
+    from tracker.metrics.cli import metrics_cli
 
-    for group in (departments_cli, users_cli, tokens_cli, demo_cli, handoffs_cli):
+    for group in (departments_cli, users_cli, tokens_cli, demo_cli, handoffs_cli, metrics_cli):
         app.cli.add_command(group)

@@ -90,6 +90,7 @@ class Config:
         )
         self.SECRET_KEY = os.environ.get("TRACKER_SECRET_KEY") or None
         self.CONFIDENTIALITY_K = _env_int("TRACKER_CONFIDENTIALITY_K", 5)
+        self.COMPANY_TIMEZONE = os.environ.get("TRACKER_COMPANY_TIMEZONE", "Asia/Shanghai")
         self.RATING_WINDOW_DAYS = _env_int("TRACKER_RATING_WINDOW_DAYS", 30)
         self.SESSION_IDLE_MINUTES = _env_int("TRACKER_SESSION_IDLE_MINUTES", 60)
         self.SESSION_ABSOLUTE_HOURS = _env_int("TRACKER_SESSION_ABSOLUTE_HOURS", 12)

@@ -390,3 +390,5 @@ class AuditEvent(db.Model):
     details: Mapped[dict] = mapped_column(JSON, default=dict)
 
     actor: Mapped[User | None] = relationship()
+
+from tracker.metrics import models as _metrics_models  # noqa: E402,F401  (rollup tables join the metadata)

@@ -1,7 +1,7 @@
 """audit events are append-only
 
-Revision ID: 0005
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-11-27 12:00:00
 
 Database triggers refuse every UPDATE and DELETE of a row in audit_events, whoever sends it:
@@ -22,8 +22,8 @@ Consequences to know:
 from alembic import op
 
 
-revision = '0005'
-down_revision = '0001'
+revision = '0003'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 

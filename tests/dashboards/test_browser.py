@@ -1,0 +1,48 @@
+"""Every dashboard page in headless chromium: no console errors, at least one drawn trace with data."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+from tests.browser.conftest import backend, browser, page, server, sign_in  # noqa: F401 - fixtures
+from tests.dashboards.test_pages import PAGES
+from tests.metrics.util import Org, at
+from tracker.extensions import db
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+TRACES_WITH_DATA = """
+Array.from(document.querySelectorAll('.dashboard-figure')).map(e => (e.data || []).filter(
+  t => ['z', 'y', 'x'].some(k => t[k] && t[k].length) || (t.link && t.link.value && t.link.value.length)).length)
+"""
+
+
+def test_dashboards_draw_in_chromium_without_console_errors(page):  # noqa: F811
+    org = Org()
+    for i in range(6):
+        org.rate("FIN", "HR", i, 4, 4, at(2026, 1, 10))
+        org.rate("FIN", "HR", i, 2, 3, at(2025, 12, 10))
+    viewer = factories.make_user(role="leadership")
+    db.session.commit()
+    sign_in(page, viewer.email, factories.PASSWORD)
+    for url in PAGES:
+        page.goto(url)
+        page.wait_for_function("document.querySelectorAll('.dashboard-figure .main-svg').length > 0")
+        assert sum(page.evaluate(TRACES_WITH_DATA)) >= 1, url
+    assert page.watch.errors == []
+
+
+def test_a_click_on_a_matrix_cell_opens_the_pair(page):  # noqa: F811
+    org = Org()
+    for i in range(6):
+        org.rate("FIN", "HR", i, 4, 4, at(2026, 1, 10))
+    viewer = factories.make_user(role="leadership")
+    db.session.commit()
+    sign_in(page, viewer.email, factories.PASSWORD)
+    page.goto(PAGES[0])
+    page.wait_for_function("document.querySelector('#matrix-figure .main-svg')")
+    page.evaluate("document.getElementById('matrix-figure').emit('plotly_click', "
+                  "{points: [{customdata: ['FIN', 'HR']}]})")
+    page.wait_for_url("**/dashboards/pairs/FIN/HR**")
+    assert page.watch.errors == []

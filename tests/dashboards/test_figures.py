@@ -1,0 +1,71 @@
+"""Figure builders: plain data in, a figure out, checked on to_dict()."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from dashboards import figures
+
+CELL = {"n": 7, "raters": 6, "value": 4.2, "low": 3.8, "high": 4.6}
+
+
+def test_matrix_draws_suppressed_cells_without_a_value_or_a_colour():
+    cells = {("FIN", "HR"): CELL, ("HR", "FIN"): {"n": 3, "suppressed": True}}
+    trace = figures.matrix_figure(["FIN", "HR"], ["FIN", "HR"], cells, "t", "Satisfaction", "not enough ratings",
+                                  1, 5).to_dict()["data"][0]
+    assert trace["type"] == "heatmap"
+    assert trace["z"] == [[None, 4.2], [None, None]]
+    assert "not enough ratings" in trace["text"][1][0] and "3" not in trace["text"][1][0].split("<br>")[1]
+    assert trace["customdata"][0][1] == ["FIN", "HR"]
+
+
+def test_pair_trend_has_bands_target_and_volume_for_both_directions():
+    point = {"period": "2026-01", "n": 7, "satisfaction": CELL, "collaboration": CELL, "csat": None}
+    gap = {"period": "2026-02", "n": 2, "satisfaction": None, "collaboration": None, "csat": None}
+    series = {"provider": "FIN", "consumer": "HR", "satisfaction_target": 4.0, "points": [point, gap]}
+    reverse = {"provider": "HR", "consumer": "FIN", "satisfaction_target": None, "points": [gap]}
+    labels = {"satisfaction": "S", "collaboration": "C", "target": "T", "volume": "V", "title": "x"}
+    data = figures.pair_trend_figure(series, reverse, labels).to_dict()["data"]
+    lines = [t for t in data if t["type"] == "scatter" and t.get("name") == "S"]
+    assert list(lines[0]["y"]) == [4.2, None]
+    bands = [t for t in data if t.get("fill") == "toself"]
+    assert [list(t["x"]) for t in bands][:1] == [["2026-01", "2026-01"]]  # no band across the suppressed gap
+    assert [list(t["y"]) for t in data if t.get("name") == "T"] == [[4.0, 4.0]]
+    assert [t["xaxis"] for t in data if t["type"] == "bar"] == ["x3", "x4"]
+
+
+def test_scorecard_figures_show_target_burn_consumers_and_pareto():
+    commitments = [{"title": "PO approval", "attainment": 90.0, "target": 95.0,
+                    "points": [{"period": "2026-01", "remaining": -1.0}]}]
+    attainment = figures.attainment_figure(commitments, {"attainment": "A", "target": "T", "title": "t"}).to_dict()
+    assert attainment["data"][0]["marker"]["color"] == [figures.RED]
+    burn = figures.burn_down_figure(commitments, {"remaining": "R", "title": "t"}).to_dict()
+    assert list(burn["data"][0]["y"]) == [-1.0]
+    consumers = figures.by_consumer_figure([{"consumer": "HR", **CELL}, {"consumer": "IT", "suppressed": True}],
+                                           {"satisfaction": "S", "title": "t"}).to_dict()
+    assert list(consumers["data"][0]["x"]) == ["HR"]
+    pareto = figures.pareto_figure([{"label": "Late", "n": 6}, {"label": "Attitude", "n": 2}],
+                                   {"count": "N", "cumulative": "C", "title": "t"}).to_dict()
+    assert list(pareto["data"][1]["y"]) == [75.0, 100.0]
+
+
+def test_flows_is_a_sankey_from_providers_to_consumers():
+    fig = figures.flows_figure([{"provider": "IT", "consumer": "HR", "handoffs": 12}], "t").to_dict()
+    sankey = fig["data"][0]
+    assert (sankey["node"]["label"], sankey["link"]["value"]) == (["IT", "HR"], [12])
+
+
+def test_movers_grey_out_changes_whose_interval_covers_zero():
+    movers = [{"provider": "FIN", "consumer": "HR", "change": 1.2, "low": 0.5, "high": 1.9, "is_change": True},
+              {"provider": "IT", "consumer": "HR", "change": -0.4, "low": -1.0, "high": 0.2, "is_change": False}]
+    bar = figures.movers_figure(movers, {"change": "c", "title": "t"}).to_dict()["data"][0]
+    assert bar["marker"]["color"] == [figures.GREEN, figures.GREY]
+
+
+def test_dashboards_package_imports_nothing_from_the_application():
+    for path in Path(figures.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+        names += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        assert not [n for n in names if n.split(".")[0] in ("tracker", "flask", "sqlalchemy")], path

@@ -1,0 +1,95 @@
+"""Dashboard pages and their CSV: they render, keep filters in the URL, and hide what they must."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from tests import factories
+from tests.metrics.util import Org, at
+from tracker.dashboards_web.views import figure_json
+from tracker.extensions import db
+
+
+def _org() -> Org:
+    org = Org()
+    for i in range(6):
+        org.rate("FIN", "HR", i, 4, 4, at(2026, 1, 10))
+        org.rate("FIN", "HR", i, 2, 3, at(2025, 12, 10))
+    for i in range(2):
+        org.rate("HR", "FIN", i, 1, 1, at(2026, 1, 10))
+    db.session.commit()
+    return org
+
+
+def _figure(html: str, element_id: str) -> dict:
+    match = re.search(rf'<script type="application/json" id="{element_id}-data">(.*?)</script>', html, re.S)
+    return json.loads(match.group(1))
+
+
+PAGES = ("/dashboards?metric=satisfaction&period=month&at=2026-01",
+         "/dashboards/pairs/FIN/HR?period=month&from=2025-12&to=2026-01",
+         "/dashboards/departments/FIN?period=month&from=2025-12&to=2026-01",
+         "/dashboards/flows?period=month&from=2025-12&to=2026-01",
+         "/dashboards/movers?period=month&at=2026-01")
+
+
+def test_every_page_renders_a_figure_with_data_for_leadership(client, login_as):
+    _org()
+    login_as("leadership")
+    for url in PAGES:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.get_data(as_text=True)
+        assert "<script>" not in html and "onclick" not in html
+        ids = re.findall(r'data-figure="([\w-]+)-data"', html)
+        assert ids, url
+        assert any(_figure(html, i)["data"] for i in ids), url
+
+
+def test_matrix_never_shows_a_value_or_colour_for_a_suppressed_pair(client, login_as):
+    _org()
+    login_as("admin")
+    html = client.get(PAGES[0]).get_data(as_text=True)
+    heatmap = _figure(html, "matrix-figure")["data"][0]
+    rows, columns = heatmap["y"], heatmap["x"]
+    assert heatmap["z"][rows.index("HR")][columns.index("FIN")] is None
+    assert heatmap["z"][rows.index("FIN")][columns.index("HR")] == 4.0
+
+
+def test_each_page_downloads_its_data_as_csv_with_the_same_filters(client, login_as):
+    _org()
+    login_as("leadership")
+    for url in PAGES:
+        path, query = url.split("?")
+        csv_path = "/dashboards/matrix.csv" if path == "/dashboards" else path + ".csv"
+        response = client.get(f"{csv_path}?{query}")
+        assert response.status_code == 200, csv_path
+        assert response.mimetype == "text/csv"
+        assert len(response.get_data(as_text=True).splitlines()) >= 2, csv_path
+    matrix = client.get("/dashboards/matrix.csv?period=month&at=2026-01").get_data(as_text=True)
+    assert "HR,FIN,2026-01,satisfaction,2,,,,,true" in matrix
+
+
+def test_an_employee_is_refused_other_departments_pairs_and_scorecards(client, login_as):
+    org = _org()
+    other = factories.make_department(code="IT")
+    login_as("employee", department=other)
+    assert client.get("/dashboards/pairs/FIN/HR").status_code == 403
+    assert client.get("/dashboards/departments/FIN").status_code == 403
+    html = client.get("/dashboards?period=month&at=2026-01").get_data(as_text=True)
+    assert _figure(html, "matrix-figure")["data"][0]["z"] == []
+    assert org.department("FIN").code not in client.get("/dashboards/flows.csv?period=month&at=2026-01").get_data(
+        as_text=True)
+
+
+def test_bad_filters_are_refused(client, login_as):
+    login_as("leadership")
+    assert client.get("/dashboards?period=decade").status_code == 422
+
+
+def test_figure_json_escapes_script_breakers_and_line_separators():
+    text = str(figure_json({"data": [{"name": "</script><b>'&\u2028\u2029"}]}))
+    assert "<" not in text and ">" not in text and "&" not in text and "'" not in text
+    assert "\u2028" not in text and "\u2029" not in text
+    assert json.loads(text)["data"][0]["name"] == "</script><b>'&\u2028\u2029"

@@ -1,0 +1,70 @@
+"""No shown value stands on fewer than k raters, and no shown margin minus its shown parts does either."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests import factories
+from tests.conftest import empty_all_tables
+from tests.metrics.util import Org, at
+from tracker.extensions import db
+from tracker.metrics import confidentiality, services
+
+CODES = ("AA", "BB", "CC", "DD")
+K = 3
+
+ratings_strategy = st.lists(
+    st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(0, 5), st.integers(1, 5)).filter(
+        lambda r: r[0] != r[1]),
+    min_size=1, max_size=40)
+
+
+@given(st.lists(st.tuples(st.frozensets(st.integers(0, 9), max_size=6), st.booleans()), max_size=6),
+       st.integers(3, 6))
+def test_hidden_raters_is_the_union_of_hidden_children(children, k):
+    expected = set().union(*(raters for raters, visible in children if not visible)) if children else set()
+    assert confidentiality.hidden_raters(children) == len(expected)
+    assert confidentiality.hidden_part_ok(len(expected), k) == (not expected or len(expected) >= k)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ratings_strategy)
+def test_random_organisations_show_nothing_isolating_fewer_than_k_raters(app, ratings):
+    empty_all_tables()
+    app.config["CONFIDENTIALITY_K"] = K
+    org = Org()
+    for code in CODES:
+        org.department(code)
+    cells = defaultdict(set)
+    for provider, consumer, rater, score in ratings:
+        org.rate(CODES[provider], CODES[consumer], rater, score, score, at(2026, 1, 15))
+        cells[(provider, consumer)].add((consumer, rater))
+    viewer = factories.make_user(role="leadership")
+    db.session.commit()
+    ids = {CODES.index(code): dept.id for code, dept in org.departments.items()}
+    result = services.matrix(viewer, "satisfaction", "month", "2026-01")
+
+    def cell_shown(key):
+        return not result.cells.get((ids[key[0]], ids[key[1]]), {"suppressed": True}).get("suppressed")
+
+    for key, raters in cells.items():
+        assert not cell_shown(key) or len(raters) >= K
+    for side in (0, 1):
+        margins = result.providers if side == 0 else result.consumers
+        for index in range(4):
+            shown = margins.get(ids[index], {"suppressed": True})
+            if shown.get("suppressed"):
+                continue
+            children = [(raters, cell_shown(key)) for key, raters in cells.items() if key[side] == index]
+            assert confidentiality.hidden_part_ok(confidentiality.hidden_raters(children), K)
+            assert shown["raters"] >= K
+    if result.company and not result.company.get("suppressed"):
+        assert confidentiality.hidden_part_ok(
+            confidentiality.hidden_raters([(raters, cell_shown(key)) for key, raters in cells.items()]), K)
+        for side, margins in ((0, result.providers), (1, result.consumers)):
+            rows = [(set().union(*(r for key, r in cells.items() if key[side] == index)),
+                     not margins.get(ids[index], {"suppressed": True}).get("suppressed")) for index in range(4)]
+            assert confidentiality.hidden_part_ok(confidentiality.hidden_raters(rows), K)

@@ -1,0 +1,51 @@
+"""Building rated pairs quickly, with the rollups kept as the ratings service keeps them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tests import factories
+from tracker.extensions import db
+from tracker.metrics.rollups import RatingSnapshot, apply_rating_change
+
+
+class Org:
+    """Departments, one commitment per provider, and raters per consumer, made on demand."""
+
+    def __init__(self) -> None:
+        self.departments: dict[str, object] = {}
+        self.commitments: dict[str, object] = {}
+        self.raters: dict[tuple[str, int], object] = {}
+
+    def department(self, code: str):
+        if code not in self.departments:
+            self.departments[code] = factories.make_department(code=code)
+        return self.departments[code]
+
+    def commitment(self, provider: str):
+        if provider not in self.commitments:
+            self.commitments[provider] = factories.make_commitment(provider=self.department(provider))
+        return self.commitments[provider]
+
+    def rater(self, consumer: str, number: int):
+        key = (consumer, number)
+        if key not in self.raters:
+            self.raters[key] = factories.make_user(department=self.department(consumer))
+        return self.raters[key]
+
+    def rate(self, provider: str, consumer: str, rater: int, satisfaction: int, collaboration: int,
+             at: datetime, rollups: bool = True):
+        handoff = factories.make_handoff(self.commitment(provider), consumer=self.department(consumer),
+                                         requested_at=at - timedelta(days=2), delivered_at=at - timedelta(days=1))
+        rating = factories.make_rating(handoff, rater=self.rater(consumer, rater), satisfaction=satisfaction,
+                                       collaboration=collaboration)
+        rating.created_at = at
+        db.session.flush()
+        if rollups:
+            apply_rating_change(None, RatingSnapshot.of(rating))
+        return rating
+
+
+def at(year: int, month: int, day: int, hour: int = 4) -> datetime:
+    """An aware UTC instant (04:00 UTC is noon in Shanghai)."""
+    return datetime(year, month, day, hour, tzinfo=UTC)

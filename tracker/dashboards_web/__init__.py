@@ -1,0 +1,1 @@
+"""Dashboard pages: figures from dashboards/, numbers from tracker.metrics.services."""

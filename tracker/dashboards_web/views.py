@@ -1,0 +1,286 @@
+"""The five dashboards as pages, each with a CSV of its data and filters kept in the URL."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import plotly.io as pio
+from flask import Blueprint, Response, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from marshmallow import Schema, ValidationError, fields, validate
+
+from dashboards import figures
+from tracker.errors import InvalidInput
+from tracker.metrics import services
+from tracker.metrics.periods import PERIOD_KINDS
+from tracker.models import REASON_TAGS
+from tracker.schemas import no_nul
+
+bp = Blueprint("dashboards", __name__, url_prefix="/dashboards")
+
+_JS_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027", "\u2028": "\\u2028",
+               "\u2029": "\\u2029"}
+
+
+@bp.app_template_filter("figure_json")
+def figure_json(figure) -> Markup:
+    """A figure as JSON that is safe inside <script type="application/json"> (U+2028/2029 included)."""
+    text = pio.to_json(figure, validate=False, remove_uids=True)
+    return Markup("".join(_JS_ESCAPES.get(ch, ch) for ch in text))  # noqa: S704 - every unsafe character escaped
+
+
+class _Filters(Schema):
+    period = fields.String(load_default=None, validate=validate.OneOf(PERIOD_KINDS))
+    at = fields.String(load_default=None, validate=[validate.Length(max=32), no_nul])
+    from_ = fields.String(data_key="from", load_default=None, validate=[validate.Length(max=32), no_nul])
+    to = fields.String(load_default=None, validate=[validate.Length(max=32), no_nul])
+    metric = fields.String(load_default="satisfaction", validate=validate.OneOf(services.METRICS))
+
+
+def _filters(default_period: str) -> dict:
+    try:
+        args = _Filters().load(request.args.to_dict())
+    except ValidationError as exc:
+        field = next(iter(exc.messages))
+        raise InvalidInput(_("This filter is not valid."), field=field) from exc
+    args["period"] = args["period"] or default_period
+    return args
+
+
+def _metric_labels() -> dict:
+    return {"satisfaction": _("Satisfaction (1-5)"), "collaboration": _("Collaboration (1-5)"),
+            "csat": _("CSAT %"), "attainment": _("Attainment %")}
+
+
+def _period_labels() -> dict:
+    return {"week": _("ISO week"), "month": _("Month"), "quarter": _("Quarter")}
+
+
+def _csv(name: str, header: list[str], rows: list[list]) -> Response:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else _csv_safe(v) for v in row])
+    response = Response(buffer.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+def _csv_safe(value):
+    """Keep spreadsheet programs from running a cell as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _value_columns(cell: dict | None) -> list:
+    if not cell:
+        return ["", "", "", "", "", ""]
+    if cell.get("suppressed"):
+        return [cell.get("n"), "", "", "", "", "true"]
+    return [cell.get("n"), cell.get("raters", ""), cell.get("value"), cell.get("low"), cell.get("high"), "false"]
+
+
+# --- the company matrix -------------------------------------------------------------------------
+
+def _matrix_data():
+    args = _filters("quarter")
+    result = services.matrix(current_user, args["metric"], args["period"], args["at"])
+    return args, result
+
+
+@bp.route("")
+@login_required
+def matrix():
+    args, result = _matrix_data()
+    codes = {d.id: d.code for d in result.departments}
+    involved = {p for p, _c in result.cells} | {c for _p, c in result.cells}
+    providers = [d.code for d in result.departments if d.id in involved]
+    cells = {(codes[p], codes[c]): v for (p, c), v in result.cells.items()}
+    labels = _metric_labels()
+    scale = {"satisfaction": (1, 5), "collaboration": (1, 5), "csat": (0, 100), "attainment": (0, 100)}
+    figure = figures.matrix_figure(providers, providers, cells, _("%(metric)s, %(period)s",
+                                   metric=labels[args["metric"]], period=result.label), labels[args["metric"]],
+                                   _("not enough ratings"), *scale[args["metric"]])
+    shown = [(p, c, v) for (p, c), v in sorted(cells.items()) if v.get("value") is not None
+             and not v.get("suppressed")]
+    best = max(shown, key=lambda x: x[2]["value"], default=None)
+    worst = min(shown, key=lambda x: x[2]["value"], default=None)
+    margins = [(d, result.providers.get(d.id), result.consumers.get(d.id)) for d in result.departments
+               if d.id in result.providers or d.id in result.consumers]
+    return render_template("dashboards/matrix.html", args=args, result=result, figure=figure, labels=labels,
+                           period_labels=_period_labels(), shown=shown, best=best, worst=worst, margins=margins,
+                           suppressed=sum(1 for v in cells.values() if v.get("suppressed")),
+                           pair_url=url_for("dashboards.pair", provider="__P__", consumer="__C__",
+                                            period="month"))
+
+
+@bp.route("/matrix.csv")
+@login_required
+def matrix_csv():
+    args, result = _matrix_data()
+    codes = {d.id: d.code for d in result.departments}
+    rows = [[codes[p], codes[c], result.label, args["metric"], *_value_columns(v)]
+            for (p, c), v in sorted(result.cells.items(), key=lambda item: (codes[item[0][0]], codes[item[0][1]]))]
+    rows += [[codes[p], "*", result.label, args["metric"], *_value_columns(v)] for p, v in result.providers.items()]
+    rows += [["*", codes[c], result.label, args["metric"], *_value_columns(v)] for c, v in result.consumers.items()]
+    if result.company:
+        rows.append(["*", "*", result.label, args["metric"], *_value_columns(result.company)])
+    return _csv("matrix", ["provider", "consumer", "period", "metric", "n", "raters", "value", "low", "high",
+                           "suppressed"], rows)
+
+
+# --- one pair -----------------------------------------------------------------------------------
+
+def _pair_data(provider: str, consumer: str):
+    args = _filters("month")
+    prange = services.period_range(args["period"], args["from_"], args["to"], default_count=12, include_current=True)
+    return args, services.pair_series(current_user, provider[:16], consumer[:16], prange)
+
+
+@bp.route("/pairs/<string:provider>/<string:consumer>")
+@login_required
+def pair(provider, consumer):
+    args, data = _pair_data(provider, consumer)
+    labels = {"satisfaction": _("Satisfaction"), "collaboration": _("Collaboration"), "target": _("Target"),
+              "volume": _("Ratings"), "title": _("%(provider)s → %(consumer)s and the reverse direction",
+                                                  provider=data["provider"], consumer=data["consumer"])}
+    figure = figures.pair_trend_figure(data["series"], data["reverse"], labels)
+    return render_template("dashboards/pair.html", args=args, data=data, figure=figure,
+                           period_labels=_period_labels())
+
+
+@bp.route("/pairs/<string:provider>/<string:consumer>.csv")
+@login_required
+def pair_csv(provider, consumer):
+    _args, data = _pair_data(provider, consumer)
+    rows = []
+    for series in (data["series"], data["reverse"]):
+        for point in series["points"]:
+            row = [series["provider"], series["consumer"], point["period"], point["n"], point.get("raters", "")]
+            for metric in services.RATING_METRICS:
+                value = point.get(metric)
+                row += [value["value"], value["low"], value["high"]] if value else ["", "", ""]
+            row += [point["attainment"].get("value"), "true" if point["suppressed"] else "false"]
+            rows.append(row)
+    header = ["provider", "consumer", "period", "n", "raters"]
+    for metric in services.RATING_METRICS:
+        header += [metric, f"{metric}_low", f"{metric}_high"]
+    return _csv(f"pair-{data['provider']}-{data['consumer']}", [*header, "attainment", "suppressed"], rows)
+
+
+# --- department scorecard -----------------------------------------------------------------------
+
+def _reason_labels() -> dict:
+    return {"unclear-responsibility": _("Unclear responsibility"), "late": _("Late"),
+            "incomplete-or-wrong": _("Incomplete or wrong"), "not-informed": _("Not informed"),
+            "hard-to-reach": _("Hard to reach"), "process-too-complex": _("Process too complex"),
+            "tooling-or-system": _("Tooling or system"), "attitude": _("Attitude"), "other": _("Other reasons")}
+
+
+def _scorecard_data(code: str):
+    args = _filters("month")
+    prange = services.period_range(args["period"], args["from_"], args["to"], default_count=6)
+    return args, services.scorecard(current_user, code[:16], prange)
+
+
+@bp.route("/departments/<string:code>")
+@login_required
+def department(code):
+    args, card = _scorecard_data(code)
+    reason_labels = _reason_labels()
+    commitments = [{"title": c["title"], "attainment": c["total"]["attainment"], "target": c["attainment_target"],
+                    "points": c["points"]} for c in card["commitments"]]
+    reasons = [{**r, "label": reason_labels.get(r["tag"], r["tag"])} for r in card["reasons"]]
+    figs = {
+        "attainment": figures.attainment_figure(commitments, {
+            "attainment": _("Attainment %"), "target": _("Target"), "title": _("Attainment against target")}),
+        "burn": figures.burn_down_figure(commitments, {
+            "remaining": _("Remaining error budget (handoffs)"), "title": _("Error budget per period")}),
+        "consumers": figures.by_consumer_figure(card["by_consumer"], {
+            "satisfaction": _("Satisfaction"),
+            "title": _("Satisfaction by consumer, %(period)s", period=card["last_period"])}),
+        "reasons": figures.pareto_figure(reasons, {
+            "count": _("Ratings"), "cumulative": _("Cumulative %"),
+            "title": _("Reasons behind low ratings, %(period)s", period=card["last_period"])}),
+    }
+    return render_template("dashboards/department.html", args=args, card=card, figs=figs, reasons=reasons,
+                           period_labels=_period_labels(), tags=REASON_TAGS)
+
+
+@bp.route("/departments/<string:code>.csv")
+@login_required
+def department_csv(code):
+    _args, card = _scorecard_data(code)
+    rows = []
+    for commitment in card["commitments"]:
+        for point in commitment["points"]:
+            rows.append(["commitment", commitment["title"], point["period"], "attainment", point["due"], "",
+                         point["attainment"], "", "", "false", commitment["attainment_target"], point["remaining"],
+                         point["burn_rate"]])
+    for row in card["by_consumer"]:
+        rows.append(["consumer", row["consumer"], card["last_period"], "satisfaction", *_value_columns(row),
+                     card["satisfaction_target"], "", ""])
+    for reason in card["reasons"]:
+        rows.append(["reason", reason["tag"], card["last_period"], "count", reason["n"], reason["raters"],
+                     "", "", "", "false", "", "", ""])
+    return _csv(f"scorecard-{card['department']}", ["kind", "name", "period", "metric", "n", "raters", "value",
+                                                   "low", "high", "suppressed", "target", "remaining",
+                                                   "burn_rate"], rows)
+
+
+# --- flows and movers ---------------------------------------------------------------------------
+
+def _flows_data():
+    args = _filters("quarter")
+    prange = services.period_range(args["period"], args["from_"], args["to"])
+    return args, prange, services.flows(current_user, prange)
+
+
+@bp.route("/flows")
+@login_required
+def flows():
+    args, prange, data = _flows_data()
+    figure = figures.flows_figure(data, _("Handoffs requested between departments"))
+    return render_template("dashboards/flows.html", args=args, prange=prange, data=data, figure=figure,
+                           total=sum(f["handoffs"] for f in data), period_labels=_period_labels())
+
+
+@bp.route("/flows.csv")
+@login_required
+def flows_csv():
+    _args, _prange, data = _flows_data()
+    return _csv("flows", ["provider", "consumer", "handoffs"],
+                [[f["provider"], f["consumer"], f["handoffs"]] for f in data])
+
+
+def _movers_data():
+    args = _filters("month")
+    metric = args["metric"] if args["metric"] in ("satisfaction", "collaboration") else "satisfaction"
+    return args, services.movers(current_user, args["period"], args["at"], metric)
+
+
+@bp.route("/movers")
+@login_required
+def movers():
+    args, data = _movers_data()
+    labels = {"change": _("Change against %(previous)s", previous=data["previous"]),
+              "title": _("Largest changes in %(period)s", period=data["period"])}
+    figure = figures.movers_figure(data["movers"], labels)
+    return render_template("dashboards/movers.html", args=args, data=data, figure=figure,
+                           period_labels=_period_labels())
+
+
+@bp.route("/movers.csv")
+@login_required
+def movers_csv():
+    _args, data = _movers_data()
+    return _csv("movers", ["provider", "consumer", "period", "previous", "metric", "before", "after", "change",
+                           "low", "high", "is_change"],
+                [[m["provider"], m["consumer"], data["period"], data["previous"], data["metric"], m["before"],
+                  m["after"], m["change"], m["low"], m["high"], "true" if m["is_change"] else "false"]
+                 for m in data["movers"]])

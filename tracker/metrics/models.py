@@ -1,0 +1,59 @@
+"""Rollup tables: rating sums per pair (or department, or company) and whole period.
+
+`provider_id` or `consumer_id` 0 means "every department" on that side: (P, 0) is provider P
+towards all its consumers, (0, C) is consumer C's view of all its providers, (0, 0) the company.
+Distinct raters cannot be added up across pairs or periods, so every scope also keeps one row
+per rater (`metric_period_raters`) whose count is maintained with the sums; `raters` in
+`metric_periods` is the number of those rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, Date, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tracker.extensions import db
+
+_KIND_CHECK = "period_kind IN ('week', 'month', 'quarter')"
+
+
+class MetricPeriod(db.Model):
+    """Sums of satisfaction and collaboration for one scope and one whole period."""
+
+    __tablename__ = "metric_periods"
+    __table_args__ = (
+        CheckConstraint(_KIND_CHECK, name="period_kind_valid"),
+        CheckConstraint("n >= 0 AND raters >= 0 AND raters <= n", name="counts_valid"),
+        Index("ix_metric_periods_scope", "provider_id", "consumer_id", "period_kind", "period_start"),
+    )
+
+    period_kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    period_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    provider_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    consumer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+    raters: Mapped[int] = mapped_column(Integer, default=0)
+    sat_sum: Mapped[int] = mapped_column(Integer, default=0)
+    sat_sq: Mapped[int] = mapped_column(Integer, default=0)
+    sat_good: Mapped[int] = mapped_column(Integer, default=0)
+    col_sum: Mapped[int] = mapped_column(Integer, default=0)
+    col_sq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MetricPeriodRater(db.Model):
+    """How many ratings one rater gave within one scope and period (a row exists while > 0)."""
+
+    __tablename__ = "metric_period_raters"
+    __table_args__ = (
+        CheckConstraint(_KIND_CHECK, name="period_kind_valid"),
+        CheckConstraint("n > 0", name="n_positive"),
+    )
+
+    period_kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    period_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    provider_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    consumer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    rater_key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,103 @@
+"""Query parameters and output of the metrics API."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from tracker.metrics.periods import PERIOD_KINDS
+from tracker.metrics.services import METRICS
+from tracker.schemas import no_nul
+
+_PERIOD_HELP = "a label (2026-W05, 2026-02, 2026-Q1) or an ISO date inside the period"
+
+
+class PeriodQuery(Schema):
+    period = fields.String(load_default="month", validate=validate.OneOf(PERIOD_KINDS))
+    from_ = fields.String(data_key="from", load_default=None, validate=[validate.Length(max=32), no_nul],
+                          metadata={"description": "first period: " + _PERIOD_HELP})
+    to = fields.String(load_default=None, validate=[validate.Length(max=32), no_nul],
+                       metadata={"description": "last period: " + _PERIOD_HELP})
+
+
+class PairsQuery(PeriodQuery):
+    metric = fields.String(load_default="satisfaction", validate=validate.OneOf(METRICS))
+
+
+class Cell(Schema):
+    """A published value, or `suppressed: true` without any value when fewer than k raters stand behind it."""
+
+    provider = fields.String()
+    consumer = fields.String()
+    period = fields.String()
+    n = fields.Integer()
+    raters = fields.Integer()
+    value = fields.Float(allow_none=True)
+    low = fields.Float()
+    high = fields.Float()
+    met = fields.Integer()
+    missed = fields.Integer()
+    suppressed = fields.Boolean()
+
+
+class Estimate(Schema):
+    value = fields.Float()
+    low = fields.Float()
+    high = fields.Float()
+
+
+class Attainment(Schema):
+    n = fields.Integer()
+    met = fields.Integer()
+    missed = fields.Integer()
+    value = fields.Float(allow_none=True)
+    low = fields.Float()
+    high = fields.Float()
+
+
+class Point(Schema):
+    period = fields.String()
+    start = fields.String()
+    n = fields.Integer()
+    raters = fields.Integer()
+    suppressed = fields.Boolean()
+    satisfaction = fields.Nested(Estimate, allow_none=True)
+    collaboration = fields.Nested(Estimate, allow_none=True)
+    csat = fields.Nested(Estimate, allow_none=True)
+    attainment = fields.Nested(Attainment)
+
+
+class Series(Schema):
+    provider = fields.String()
+    consumer = fields.String()
+    satisfaction_target = fields.Float(allow_none=True)
+    attainment_target = fields.Float(allow_none=True)
+    points = fields.List(fields.Nested(Point))
+
+
+class PairSeries(Schema):
+    provider = fields.String()
+    consumer = fields.String()
+    period = fields.String()
+    series = fields.Nested(Series)
+    reverse = fields.Nested(Series)
+
+
+class BudgetPoint(Schema):
+    period = fields.String()
+    start = fields.String()
+    due = fields.Integer()
+    met = fields.Integer()
+    missed = fields.Integer()
+    attainment = fields.Float(allow_none=True)
+    error_budget = fields.Float()
+    remaining = fields.Float()
+    burn_rate = fields.Float(allow_none=True)
+
+
+class CommitmentBudget(Schema):
+    id = fields.Integer()
+    provider = fields.String()
+    title = fields.String()
+    attainment_target = fields.Float()
+    period = fields.String()
+    points = fields.List(fields.Nested(BudgetPoint))

@@ -1,0 +1,39 @@
+/* Draws every dashboard figure from its <script type="application/json"> and wires matrix clicks. */
+(function () {
+  "use strict";
+
+  function draw(element) {
+    var source = document.getElementById(element.getAttribute("data-figure"));
+    if (!source) { return; }
+    var figure = JSON.parse(source.textContent);
+    var config = {
+      responsive: true,
+      displaylogo: false,
+      modeBarButtonsToRemove: ["sendDataToCloud"],
+      toImageButtonOptions: { format: "png", filename: element.id, scale: 2 }
+    };
+    Plotly.newPlot(element, figure.data, figure.layout, config).then(function () {
+      var template = element.getAttribute("data-pair-url");
+      if (!template) { return; }
+      element.on("plotly_click", function (event) {
+        var point = event.points && event.points[0];
+        if (!point || !point.customdata) { return; }
+        var pair = point.customdata;
+        window.location.href = template
+          .replace("__P__", encodeURIComponent(pair[0]))
+          .replace("__C__", encodeURIComponent(pair[1]));
+      });
+    });
+  }
+
+  function start() {
+    var elements = document.querySelectorAll("[data-figure]");
+    for (var i = 0; i < elements.length; i += 1) { draw(elements[i]); }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+}());
