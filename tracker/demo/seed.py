@@ -249,7 +249,8 @@ class _Profile:
 
     @staticmethod
     def at(span: tuple[float, float], t: float) -> float:
-        return span[0] + (span[1] - span[0]) * t
+        """The value at time t: changes turn mid-period (smoothstep), so the first and last months stand apart."""
+        return span[0] + (span[1] - span[0]) * t * t * (3 - 2 * t)
 
 
 _DEFAULT_TAGS = ("late", "incomplete-or-wrong", "not-informed", "unclear-responsibility", "process-too-complex",
@@ -322,6 +323,7 @@ class _Flow:
     raters: list[int]
     profile: _Profile
     rng: random.Random
+    rated_share: float = 0.85  # of delivered handoffs that get any rating
 
 
 class _Builder:
@@ -516,7 +518,9 @@ class _Builder:
                  for key, consumer, per_month in catalog.FLOWS]
         for key, consumer, count, raters in catalog.SMALL_FLOWS:
             pool = random.Random(f"demo-{self.seed}-{key}-pool").sample(self.members[consumer], raters)
-            flows.append(self._flow(key, consumer, count, pool))
+            flow = self._flow(key, consumer, count, pool)
+            flow.rated_share = 1.0  # so few that each is rated, or the pair would vanish altogether
+            flows.append(flow)
         generated = [code for code, *_ in self._department_list()[len(DEPARTMENTS):]]
         if generated:
             small = {(self.commitments[key].provider, consumer) for key, consumer, *_ in catalog.SMALL_FLOWS}
@@ -662,7 +666,7 @@ class _Builder:
     def _ratings(self, flow: _Flow, buffer: RowBuffer, handoff_id: int, requester: int, delivered: datetime,
                  late: bool, base_late: float, festive: bool, t: float) -> None:
         rng = flow.rng
-        if delivered >= self.end - UNRATED_RECENT or rng.random() > 0.85:
+        if delivered >= self.end - UNRATED_RECENT or rng.random() > flow.rated_share:
             return
         count = 1 if rng.random() < 0.7 else (2 if rng.random() < 0.75 else 3)
         raters = [requester] + [r for r in rng.sample(flow.raters, min(len(flow.raters), count + 1)) if r != requester]
