@@ -17,25 +17,31 @@ def next_id(table: Table) -> int:
 def insert_rows(table: Table, columns: Sequence[str], rows: list[tuple], *, copy: bool = False) -> None:
     """Insert rows given as tuples in `columns` order, inside the session's transaction.
 
-    With `copy`, PostgreSQL takes them through COPY, the fastest way in (for tables of plain
-    columns: no JSON); otherwise, and on other databases, through one executemany, which
-    SQLite runs as a single prepared statement.
+    With `copy` (for tables of plain columns: no JSON), the driver takes them directly, with
+    the values converted by the column types: PostgreSQL through COPY, the fastest way in,
+    SQLite through one executemany of a prepared statement. Otherwise SQLAlchemy's
+    executemany inserts them.
     """
     if not rows:
         return
     connection = db.session.connection()
-    if copy and connection.dialect.name == "postgresql":
-        # Values go to COPY as they are, so convert them with the column types first.
-        processors = [table.c[name].type.bind_processor(connection.dialect) for name in columns]
-        if any(processors):
-            rows = [tuple(p(v) if p else v for p, v in zip(processors, row, strict=True)) for row in rows]
-        names = ", ".join(f'"{name}"' for name in columns)
-        raw = connection.connection.driver_connection
+    dialect = connection.dialect.name
+    if not copy or dialect not in ("postgresql", "sqlite"):
+        connection.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+        return
+    # The driver gets the values as they are, so convert them with the column types first.
+    processors = [table.c[name].type.bind_processor(connection.dialect) for name in columns]
+    if any(processors):
+        rows = [tuple(p(v) if p else v for p, v in zip(processors, row, strict=True)) for row in rows]
+    names = ", ".join(f'"{name}"' for name in columns)
+    raw = connection.connection.driver_connection
+    if dialect == "postgresql":
         with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
             for row in rows:
                 copy.write_row(row)
         return
-    connection.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+    marks = ", ".join("?" for _ in columns)
+    raw.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', rows)
 
 
 def reset_sequences(tables: Sequence[Table]) -> None:

@@ -31,6 +31,7 @@ import importlib
 import importlib.util
 import math
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -734,10 +735,16 @@ class _Builder:
 
     def _title(self, rng: random.Random, text: CommitmentText) -> str:
         pattern = rng.choice(text.titles) if text.titles else text.title
-        values = {name: rng.choice(options) for name, options in catalog.FILLERS.items()}
-        values["person"] = self._name_from(rng)
-        values["number"] = str(rng.randint(1000, 99999))
-        values["room"] = f"{rng.randint(1, 12)}{rng.randint(1, 40):02d}"
+        values = {}
+        for name in _FIELD.findall(pattern):
+            if name == "person":
+                values[name] = self._name_from(rng)
+            elif name == "number":
+                values[name] = str(rng.randint(1000, 99999))
+            elif name == "room":
+                values[name] = f"{rng.randint(1, 12)}{rng.randint(1, 40):02d}"
+            else:
+                values[name] = rng.choice(catalog.FILLERS[name])
         return pattern.format(**values)
 
     @staticmethod
@@ -755,6 +762,7 @@ def _at_nine(instant: datetime) -> datetime:
     return datetime.combine(instant.date(), time(1), UTC)
 
 
+_FIELD = re.compile(r"{(\w+)}")
 _PAUSE_REASONS = ("waiting_on_consumer", "waiting_on_consumer", "waiting_on_third_party")
 _HANDOFF_COLUMNS = ("id", "commitment_version_id", "provider_id", "consumer_id", "title", "external_source",
                     "external_ref", "requested_by_id", "requested_at", "due_at", "delivered_at", "cancelled_at",
