@@ -263,7 +263,8 @@ def _profile(provider: str, consumer: str, provider_in_china: bool, rng: random.
     if (provider, consumer) == STORIES["improving"]:
         return _Profile((2.6, 4.4), (2.7, 4.1), (0.30, 0.05), ("tooling-or-system", "hard-to-reach", "late"))
     if (provider, consumer) == STORIES["degrading"]:
-        return _Profile((4.3, 2.7), (4.2, 2.8), (0.05, 0.35),
+        # Aimed below 2.7: recent late work is often not delivered (so not rated) yet, which lifts the mean.
+        return _Profile((4.4, 2.4), (4.2, 2.6), (0.05, 0.35),
                         ("process-too-complex", "not-informed", "unclear-responsibility"))
     if provider == STORIES["on_time_rated_poorly"]:
         return _Profile((2.5, 2.5), (2.3, 2.3), (0.015, 0.015), ("attitude", "hard-to-reach", "not-informed"),
