@@ -8,6 +8,7 @@ Contract for the ratings service (call it inside the same transaction as the cha
     old = RatingSnapshot.of(rating); ...edit...; db.session.flush()
     apply_rating_change(old, RatingSnapshot.of(rating))           # after changing scores (or anything else)
     apply_rating_change(RatingSnapshot.of(rating), None)          # before or after deleting a rating
+    rekey_rater(old_key, new_key)                                  # when a rater's pseudonym changes
 
 `apply_rating_change` only executes SQL on `db.session`; it never commits, so the rollups and
 the rating succeed or fail together. Snapshots are plain values, so take the "old" one before
@@ -144,6 +145,16 @@ def _move_sums(key, values: list[int], rater_change: int) -> None:
     statement = statement.on_conflict_do_update(
         index_elements=["period_kind", "period_start", "provider_id", "consumer_id"], set_=set_)
     db.session.execute(statement)
+
+
+def rekey_rater(old_key: int, new_key: int) -> None:
+    """Move every rollup row of one rater to a new pseudonym (when a person is erased).
+
+    The new key must be unused, so no row can collide; counts stay exactly as they were.
+    """
+    db.session.execute(
+        update(MetricPeriodRater).where(MetricPeriodRater.rater_key == old_key).values(rater_key=new_key)
+    )
 
 
 def rebuild_rollups() -> dict[str, int]:

@@ -21,6 +21,7 @@ from tracker.auth.permissions import sees_whole_company
 from tracker.errors import Conflict, Forbidden, NotFound
 from tracker.extensions import db
 from tracker.handoffs.services import get_handoff, is_member
+from tracker.metrics.rollups import RatingSnapshot, apply_rating_change
 from tracker.models import Department, Handoff, Rating, RatingReason, User
 from tracker.types import utcnow
 
@@ -97,11 +98,13 @@ def rate(user: User, handoff_id: int, satisfaction: int, collaboration: int, rea
                 )
                 db.session.add(rating)
                 db.session.flush()
+                apply_rating_change(None, RatingSnapshot.of(rating))
             return rating, True
         except IntegrityError:
             rating = own_rating(user, handoff.id)
             if rating is None:
                 raise Conflict(_("The rating could not be saved; try again.")) from None
+    before = RatingSnapshot.of(rating)
     rating.satisfaction = satisfaction
     rating.collaboration = collaboration
     rating.comment = comment
@@ -111,6 +114,7 @@ def rate(user: User, handoff_id: int, satisfaction: int, collaboration: int, rea
     rating.reasons.extend(RatingReason(tag=t) for t in tags if t not in present)
     rating.updated_at = utcnow()
     db.session.flush()
+    apply_rating_change(before, RatingSnapshot.of(rating))
     return rating, False
 
 

@@ -12,6 +12,7 @@ from tracker.auth.services import end_all_sessions, hash_password
 from tracker.departments.services import get_by_code
 from tracker.errors import Conflict, InvalidInput, NotFound
 from tracker.extensions import db
+from tracker.metrics.rollups import rekey_rater
 from tracker.models import LOCALES, ROLES, ApiToken, AuditEvent, AuthSession, Rating, User
 from tracker.types import utcnow
 
@@ -260,9 +261,13 @@ def erase_user(actor: User, user_id: int) -> User:
         raise InvalidInput("Administrators cannot erase themselves.", field="user")
     if user.erased_at is not None:
         raise Conflict("This person's data was erased already.")
-    db.session.execute(
-        update(Rating).where(Rating.rater_id == user.id).values(rater_id=None, rater_key=_fresh_pseudonym())
-    )
+    # Every rating of the person moves to one fresh pseudonym, in the ratings and in the
+    # rollups alike, so distinct-rater counts hold and nothing points back to the person.
+    old_keys = set(db.session.scalars(select(Rating.rater_key).where(Rating.rater_id == user.id).distinct()))
+    pseudonym = _fresh_pseudonym()
+    db.session.execute(update(Rating).where(Rating.rater_id == user.id).values(rater_id=None, rater_key=pseudonym))
+    for old_key in old_keys:
+        rekey_rater(old_key, pseudonym)
     end_all_sessions(user)
     db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
     user.email = f"erased-{user.id}@invalid"
