@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import argparse
 import http.cookiejar
+import os
+import platform
 import re
 import secrets
+import sqlite3
 import statistics
 import sys
 import time
@@ -210,6 +213,26 @@ def measure(opener, server_url: str, path: str, secret: str, count: int, seconds
     return statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))], len(times)
 
 
+def machine() -> list[str]:
+    """What the numbers were measured on."""
+
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    memory = next((int(line.split()[1]) // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), 0)
+    return [f"{os.cpu_count()} CPUs ({cpu}), {memory:,} MiB memory, {platform.platform()}",
+            f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"]
+
+
+def _pg_version(url: str) -> str:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text("SHOW server_version")).scalar()
+    finally:
+        engine.dispose()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ratings", type=int, default=None, help="ratings to load (default: the large scale's)")
@@ -224,13 +247,15 @@ def main() -> int:
 
     from tracker.demo.seed import DEMO_PASSWORD
 
-    rows = []
+    rows, notes = [], machine()
+    load_before = os.getloadavg()
     for database in args.databases.split(","):
         if database == "sqlite":
             Path(args.sqlite_path).parent.mkdir(parents=True, exist_ok=True)
             url = f"sqlite:///{args.sqlite_path}"
         elif _prepare_pg(args.pg_url):
             url = args.pg_url
+            notes.append(f"PostgreSQL {_pg_version(url)}")
         else:
             continue
         build(url, args.ratings, args.departments)
@@ -261,6 +286,11 @@ def main() -> int:
           f"{'p50/raw':>7} {'n':>4}")
     for database, name, path, p50, p95, raw_ms, ratio, count in rows:
         print(f"{database:<10} {name:<13} {path:<38} {p50:7.1f} {p95:7.1f} {raw_ms:10.1f} {ratio:7.2f} {count:4d}")
+    load_after = os.getloadavg()
+    notes.append(f"gunicorn --workers {args.workers}; load average (1, 5, 15 min) before "
+                 f"{', '.join(f'{x:.2f}' for x in load_before)}, after {', '.join(f'{x:.2f}' for x in load_after)}")
+    for note in notes:
+        print(f"# {note}")
     return 0 if rows else 1
 
 
