@@ -6,7 +6,6 @@ import re
 
 from sqlalchemy import event
 
-from tests import factories
 from tests.dashboards.test_pages import PAGES, _figure
 from tests.metrics.util import Org, at
 from tracker.extensions import db
