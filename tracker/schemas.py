@@ -8,6 +8,8 @@ from tracker.extensions import db
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
+# Pages past this one would need an OFFSET beyond 2**31; no table is that large, so they are empty.
+MAX_PAGE = 2**31 // MAX_PAGE_SIZE
 
 
 def no_nul(value: str) -> None:
@@ -20,7 +22,7 @@ def paginate(query, pagination_parameters) -> list:
     """Return one page of a select() and tell flask-smorest the total for X-Pagination."""
     page = db.paginate(
         query,
-        page=pagination_parameters.page,
+        page=min(pagination_parameters.page, MAX_PAGE),
         per_page=pagination_parameters.page_size,
         max_per_page=MAX_PAGE_SIZE,
         error_out=False,

@@ -1,0 +1,158 @@
+"""Schemathesis over the OpenAPI document: every operation, as every role, 100 examples each.
+
+Each example is checked for a server error (5xx) and for an answer that breaks the document:
+an undocumented status code, a body that does not match the documented schema, or a content
+type the document does not name. Half the examples are valid requests, half are requests that
+break the documented schema on purpose (wrong types, NUL bytes, huge numbers, odd dates).
+
+The run is on SQLite only: the checks are about the HTTP contract, which is the same on both
+databases, and the database-specific failures a fuzzer could reach (NUL bytes in PostgreSQL
+text, integers past 2**63 in SQLite) are closed in the schemas, which are proved on both by
+tests/trust/test_constraints.py and the users API tests. Running 17,000 requests twice would take
+a quarter of CI's time budget for no additional contract coverage.
+
+Every (operation, role) pair starts from the same small organisation, rebuilt before it, so a
+destructive example (an erasure, a revoked token, a retired commitment) cannot change what the
+next pair sees. Examples that would revoke the caller's own token, or erase, deactivate or
+demote the caller, are left out: they would only turn the rest of the run into 401s.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import os
+import time
+from dataclasses import dataclass
+
+import hypothesis
+import pytest
+import schemathesis
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests import factories
+from tests.conftest import _make_app, empty_all_tables
+from tracker.auth.services import create_token
+from tracker.extensions import db
+
+ROLES = ("employee", "lead", "leadership", "admin")
+EXAMPLES = int(os.environ.get("TRACKER_FUZZ_EXAMPLES", "100"))
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
+
+
+@pytest.fixture
+def backend() -> str:
+    """SQLite only (see the module's docstring)."""
+    return "sqlite"
+
+
+@dataclass
+class World:
+    tokens: dict[str, str]
+    token_ids: dict[str, int]
+    user_ids: dict[str, int]
+
+
+def build_world() -> World:
+    """Two departments with a commitment, handoffs in every state, ratings, and one user per role."""
+    empty_all_tables()
+    provider = factories.make_department(code="PRV", name="Provider")
+    consumer = factories.make_department(code="CON", name="Consumer")
+    factories.make_department(code="OTH", name="Other")
+    users = {
+        "employee": factories.make_user("employee", department=consumer),
+        "lead": factories.make_user("lead", department=provider),
+        "leadership": factories.make_user("leadership", department=factories.make_department(code="BRD")),
+        "admin": factories.make_user("admin"),
+    }
+    commitment = factories.make_commitment(provider=provider, owner=users["lead"])
+    factories.make_commitment(provider=provider, owner=users["lead"], status="draft")
+    now = dt.datetime.now(dt.UTC)
+    delivered = [factories.make_handoff(commitment, consumer=consumer, requested_at=now - dt.timedelta(days=5 + i),
+                                        delivered_at=now - dt.timedelta(days=1 + i)) for i in range(3)]
+    factories.make_handoff(commitment, consumer=consumer)
+    factories.make_rating(delivered[0], rater=users["employee"], comment="Fine.")
+    tokens, token_ids = {}, {}
+    for role, user in users.items():
+        token, secret = create_token(user, name=f"fuzz {role}")
+        db.session.flush()
+        tokens[role], token_ids[role] = secret, token.id
+    db.session.commit()
+    return World(tokens, token_ids, {role: user.id for role, user in users.items()})
+
+
+def _harms_caller(case, world: World, role: str) -> bool:
+    """True for an example that would take the caller's own access away."""
+    path = case.operation.path
+    params = case.path_parameters or {}
+    if path.endswith("/tokens/{token_id}") and case.method.upper() == "DELETE":
+        return params.get("token_id") == world.token_ids[role]
+    if path.startswith("/api/v1/users/{user_id}") and case.method.upper() in ("PATCH", "POST"):
+        return params.get("user_id") == world.user_ids[role]
+    return False
+
+
+@pytest.fixture(scope="module")
+def fuzz_app(tmp_path_factory):
+    """An application on its own migrated SQLite file, with no app context left pushed."""
+    from flask_migrate import upgrade
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.sqlite'}"
+    app = _make_app(url)
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture(scope="module")
+def schema(fuzz_app):
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", fuzz_app)
+
+
+def _operations(schema) -> list:
+    return [result.ok() for result in schema.get_all_operations()]
+
+
+def _fuzz(app, operation, role: str) -> int:
+    """Run EXAMPLES examples of one operation as one role; return how many requests were sent."""
+    with app.app_context():
+        world = build_world()
+        db.session.remove()
+    headers = {"Authorization": f"Bearer {world.tokens[role]}"}
+    sent = 0
+    strategy = st.one_of(operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE))
+
+    @hypothesis.settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+                         phases=[hypothesis.Phase.generate], suppress_health_check=list(hypothesis.HealthCheck))
+    @hypothesis.given(case=strategy)
+    def run(case):
+        nonlocal sent
+        hypothesis.assume(not _harms_caller(case, world, role))
+        # A fresh context per request, as on a real server: nothing leaks between requests.
+        response = contextvars.Context().run(case.call, app=app, headers=headers)
+        sent += 1
+        case.validate_response(response, checks=CHECKS, headers=headers)
+
+    run()
+    return sent
+
+
+def test_every_operation_as_every_role_keeps_the_documented_contract(fuzz_app, schema):
+    started = time.monotonic()
+    operations = _operations(schema)
+    assert len(operations) >= 40  # every feature's API is in the document
+    counts = {}
+    for operation in operations:
+        for role in ROLES:
+            counts[(operation.label, role)] = _fuzz(fuzz_app, operation, role)
+    too_few = {key: n for key, n in counts.items() if n < EXAMPLES * 0.9}
+    print(f"fuzzed {len(counts)} operation x role pairs, {sum(counts.values())} requests "
+          f"in {time.monotonic() - started:.0f} s")
+    assert not too_few
