@@ -55,6 +55,9 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from tracker.auth.login import init_auth
 
     init_auth(app)
+    from tracker.schemas import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
 
     from tracker.errors import register_error_handlers
