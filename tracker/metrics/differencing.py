@@ -15,7 +15,9 @@ The rule, for every scope (a pair, a provider towards all, a consumer from all, 
   a month end, each of its two atoms has no ratings or ratings from at least k raters.
 * A **month** is shown when at least k raters stand behind it and the ratings in it that are
   in no shown week (its share of the weeks that are not shown) are none or come from at
-  least k raters.
+  least k raters. Months are what readers look at first, so when that remainder holds 1..k-1
+  raters, weeks lying wholly inside the month are hidden as well (fewest raters first) until
+  it holds k; only when that is not enough is the month hidden instead.
 * A **quarter** is shown when at least k raters stand behind it and the ratings in it that
   are in no shown week and in no shown month are none or come from at least k raters.
 
@@ -59,11 +61,16 @@ Atom = tuple[dt.date, dt.date]  # (week start, month start)
 
 
 def span(kind: str, starts: Iterable[dt.date]) -> tuple[dt.date, dt.date]:
-    """First and last-plus-one local day whose ratings decide the given periods."""
+    """First and last-plus-one local day whose ratings decide the given periods.
+
+    A week's fate depends on the months it overlaps, a month's on the weeks overlapping it:
+    whole months, widened to whole weeks.
+    """
     starts = sorted(starts)
-    first = P.period_start(starts[0], "week")
-    end = P.next_start(starts[-1], kind)  # first day after the last period
-    last_week = P.period_start(end - dt.timedelta(days=1), "week")
+    first = P.period_start(P.period_start(starts[0], "month"), "week")
+    last_day = P.next_start(starts[-1], kind) - dt.timedelta(days=1)
+    month_end = P.next_start(P.period_start(last_day, "month"), "month")
+    last_week = P.period_start(month_end - dt.timedelta(days=1), "week")
     return first, P.next_start(last_week, "week")
 
 
@@ -118,10 +125,24 @@ def shown_periods(atoms: dict[Atom, set], k: int) -> dict[str, set[dt.date]]:
                    if shown(len(_union(parts.values())), k) and all(_ok(r, k) for r in parts.values())}
     shown_months = set()
     month_rest: dict = {}
-    for month, parts in months.items():
+    for month, parts in sorted(months.items()):
         rest = _union(r for week, r in parts.items() if week not in shown_weeks)
+        month_shown = shown(len(_union(parts.values())), k)
+        if month_shown and not _ok(rest, k):
+            # Hide weeks wholly inside the month (their ratings are in no other month) to make up k.
+            inside = sorted((w for w in parts if w in shown_weeks and len(weeks[w]) == 1),
+                            key=lambda w: (len(parts[w]), w))
+            taken, widened = [], rest
+            for week in inside:
+                if _ok(widened, k):
+                    break
+                taken.append(week)
+                widened = widened | parts[week]
+            if _ok(widened, k):  # else the month is hidden and its weeks may stay
+                shown_weeks.difference_update(taken)
+                rest = widened
         month_rest[month] = rest
-        if shown(len(_union(parts.values())), k) and _ok(rest, k):
+        if month_shown and _ok(rest, k):
             shown_months.add(month)
     quarters: dict = defaultdict(list)
     for month in months:
