@@ -55,6 +55,9 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from tracker.auth.login import init_auth
 
     init_auth(app)
+    from tracker.schemas import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
 
     from tracker.errors import register_error_handlers
@@ -122,5 +125,8 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in api_blueprints:
         csrf.exempt(blueprint)  # the API is guarded by bearer tokens or the X-CSRFToken header
         api.register_blueprint(blueprint)
+    from tracker.openapi import finish_document
+
+    finish_document(api)
     for blueprint in page_blueprints:
         app.register_blueprint(blueprint)

@@ -20,6 +20,7 @@ from tracker.extensions import db
 from tracker.metrics import periods as P
 from tracker.metrics import stats
 from tracker.metrics.confidentiality import hidden_part_ok, shown
+from tracker.metrics.differencing import PeriodGuard
 from tracker.metrics.models import MetricPeriod, MetricPeriodRater
 from tracker.metrics.rollups import company_zone
 from tracker.metrics.sqlperiods import period_column
@@ -221,9 +222,12 @@ def pair_cells(user: User, metric: str, prange: PeriodRange) -> list[dict]:
     k = k_threshold()
     rows = _period_rows(prange.kind, prange.starts, MetricPeriod.provider_id > 0, MetricPeriod.consumer_id > 0,
                         _pair_filter(MetricPeriod, own))
+    guard = PeriodGuard(prange.kind, prange.starts, k, _pair_filter(Rating, own), scopes="pairs")
     for row in sorted(rows, key=lambda r: (r.period_start, names[r.provider_id], names[r.consumer_id])):
+        hidden = guard.hides(row.provider_id, row.consumer_id, row.period_start)
         cells.append({"provider": names[row.provider_id], "consumer": names[row.consumer_id],
-                      "period": P.label(row.period_start, prange.kind), **publish(_sums(row), metric, k)})
+                      "period": P.label(row.period_start, prange.kind),
+                      **publish(_sums(row), metric, k, extra_hidden=hidden)})
     return cells
 
 
@@ -316,16 +320,18 @@ def matrix(user: User, metric: str, kind: str, when: str | None = None) -> Matri
                                                    if r.provider_id and r.consumer_id and r.raters < k])
     hidden_by_provider = _union_by(hidden_keys, "provider_id")
     hidden_by_consumer = _union_by(hidden_keys, "consumer_id")
+    # Weeks, months and quarters of one scope are published side by side: see differencing.py.
+    guard = PeriodGuard(kind, (start,), k, _pair_filter(Rating, own))
     for row in rows:
         p, c = row.provider_id, row.consumer_id
         if p and c and (own is None or own in (p, c)):
-            result.cells[(p, c)] = publish(_sums(row), metric, k)
+            result.cells[(p, c)] = publish(_sums(row), metric, k, extra_hidden=guard.hides(p, c, start))
         elif p and not c and (own is None or own == p):
-            result.providers[p] = publish(_sums(row), metric, k,
-                                          extra_hidden=not hidden_part_ok(hidden_by_provider.get(p, 0), k))
+            result.providers[p] = publish(_sums(row), metric, k, extra_hidden=guard.hides(p, 0, start)
+                                          or not hidden_part_ok(hidden_by_provider.get(p, 0), k))
         elif c and not p and (own is None or own == c):
-            result.consumers[c] = publish(_sums(row), metric, k,
-                                          extra_hidden=not hidden_part_ok(hidden_by_consumer.get(c, 0), k))
+            result.consumers[c] = publish(_sums(row), metric, k, extra_hidden=guard.hides(0, c, start)
+                                          or not hidden_part_ok(hidden_by_consumer.get(c, 0), k))
     company = next((r for r in rows if r.provider_id == 0 and r.consumer_id == 0), None)
     if company is not None and own is None:
         hidden_rows = [p for p, v in result.providers.items() if v.get("suppressed")]
@@ -333,7 +339,7 @@ def matrix(user: User, metric: str, kind: str, when: str | None = None) -> Matri
         safe = (hidden_part_ok(_union_by(hidden_keys, None)[None], k)
                 and hidden_part_ok(_hidden_margin_union(kind, start, "provider_id", hidden_rows), k)
                 and hidden_part_ok(_hidden_margin_union(kind, start, "consumer_id", hidden_columns), k))
-        result.company = publish(_sums(company), metric, k, extra_hidden=not safe)
+        result.company = publish(_sums(company), metric, k, extra_hidden=not safe or guard.hides(0, 0, start))
     return result
 
 
@@ -365,15 +371,18 @@ def pair_series(user: User, provider_code: str, consumer_code: str, prange: Peri
             prange.kind, prange.starts, MetricPeriod.provider_id == p.id, MetricPeriod.consumer_id == c.id)}
         attainment = _attainment_by(prange.kind, prange.starts, [], Handoff.provider_id == p.id,
                                     Handoff.consumer_id == c.id)
+        guard = PeriodGuard(prange.kind, prange.starts, k, Rating.provider_id == p.id, Rating.consumer_id == c.id,
+                            scopes="pairs")
         points = []
         for start in prange.starts:
             sums = _sums(rows[start]) if start in rows else Sums()
             point = {"period": P.label(start, prange.kind), "start": start.isoformat(), "n": sums.n}
+            hidden = guard.hides(p.id, c.id, start)
             for metric in RATING_METRICS:
-                published = publish(sums, metric, k)
+                published = publish(sums, metric, k, extra_hidden=hidden)
                 point[metric] = None if published.get("suppressed") else {
                     "value": published["value"], "low": published["low"], "high": published["high"]}
-            point["suppressed"] = not shown(sums.raters, k)
+            point["suppressed"] = not shown(sums.raters, k) or hidden
             if not point["suppressed"]:
                 point["raters"] = sums.raters
             point["attainment"] = _attainment_value(*attainment.get((start,), (0, 0)))
@@ -448,13 +457,16 @@ def scorecard(user: User, code: str, prange: PeriodRange) -> dict:
         prange.kind, (last,), MetricPeriod.provider_id == department.id)}
     hidden = _hidden_union(prange.kind, last, k, "provider_id",
                            [MetricPeriod.provider_id == department.id, MetricPeriod.consumer_id > 0])
+    guard = PeriodGuard(prange.kind, (last,), k, Rating.provider_id == department.id)
     for consumer_id, row in sorted(sums_by_consumer.items(), key=lambda item: names[item[0]].code if item[0] else ""):
         if consumer_id == 0:
             continue
-        by_consumer.append({"consumer": names[consumer_id].code, **publish(_sums(row), "satisfaction", k)})
+        by_consumer.append({"consumer": names[consumer_id].code, **publish(
+            _sums(row), "satisfaction", k, extra_hidden=guard.hides(department.id, consumer_id, last))})
     overall_row = sums_by_consumer.get(0)
     overall = publish(_sums(overall_row) if overall_row else Sums(), "satisfaction", k,
-                      extra_hidden=not hidden_part_ok(hidden.get(department.id, 0), k))
+                      extra_hidden=not hidden_part_ok(hidden.get(department.id, 0), k)
+                      or guard.hides(department.id, 0, last))
     reasons = _reason_pareto(department.id, prange.kind, last, k)
     satisfaction_target = max((float(c.current_version.satisfaction_target) for c in commitments), default=None)
     on_time = bool(budgets) and all(
@@ -522,10 +534,13 @@ def movers(user: User, kind: str, when: str | None = None, metric: str = "satisf
     for row in rows:
         by_pair.setdefault((row.provider_id, row.consumer_id), {})[row.period_start] = _sums(row)
     names = {d.id: d.code for d in _departments().values()}
+    guard = PeriodGuard(kind, (previous, current), k, _pair_filter(Rating, own), scopes="pairs")
     result = []
     for (p, c), found in by_pair.items():
         before, after = found.get(previous), found.get(current)
         if before is None or after is None or not shown(before.raters, k) or not shown(after.raters, k):
+            continue
+        if guard.hides(p, c, previous) or guard.hides(p, c, current):
             continue
         a, b = interval_of(before, metric), interval_of(after, metric)
         change = stats.difference_interval(a, before.n, b, after.n)
