@@ -6,6 +6,7 @@ TRACKER_REQUIRE_BROWSER=1 (CI) a missing browser fails the run instead.
 
 from __future__ import annotations
 
+import atexit
 import os
 from pathlib import Path
 
@@ -36,18 +37,35 @@ def backend(request) -> str:
     return request.param
 
 
+_CHROMIUM: dict = {}
+
+
+def _stop_chromium() -> None:
+    if _CHROMIUM:
+        _CHROMIUM.pop("browser").close()
+        _CHROMIUM.pop("playwright").stop()
+
+
 @pytest.fixture(scope="session")
 def browser():
+    """One chromium per test process, shared by every module that imports this fixture.
+
+    Two sync Playwright instances cannot run in one process, and a module that imports the
+    fixture gets a fixture of its own: both hand out the same browser, closed at exit.
+    """
     if not CHROMIUM.exists():
         if REQUIRE_BROWSER:
             pytest.fail(f"TRACKER_REQUIRE_BROWSER=1 but {CHROMIUM} is missing", pytrace=False)
         pytest.skip(f"{CHROMIUM} is not installed")
-    from playwright.sync_api import sync_playwright
+    if not _CHROMIUM:
+        from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+        playwright = sync_playwright().start()
+        _CHROMIUM["playwright"] = playwright
+        _CHROMIUM["browser"] = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                                          headless=True)
+        atexit.register(_stop_chromium)
+    return _CHROMIUM["browser"]
 
 
 @pytest.fixture
@@ -69,7 +87,7 @@ class PageWatch:
         self.errors: list[str] = []
         self.dialogs: list[str] = []
         page.on("console", self._console)
-        page.on("requestfailed", lambda req: self.errors.append(f"failed {req.url}"))
+        page.on("requestfailed", self._failed)
         page.on("response", self._response)
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
         page.on("dialog", self._dialog)
@@ -77,6 +95,12 @@ class PageWatch:
     def _console(self, msg) -> None:
         if msg.type == "error" and not any(expected in msg.text for expected in self.EXPECTED):
             self.errors.append(f"{msg.text} at {msg.location.get('url')}")
+
+    def _failed(self, request) -> None:
+        # A request the browser itself cancels because the reader moved on to the next page is
+        # no fault of the page; a missing file shows as a 404 below.
+        if request.failure != "net::ERR_ABORTED":
+            self.errors.append(f"failed {request.url}: {request.failure}")
 
     def _response(self, response) -> None:
         if response.status == 404:
@@ -90,7 +114,7 @@ class PageWatch:
 @pytest.fixture
 def page(browser, server):
     """A fresh browser context on the live server, with a watch on errors and dialogs."""
-    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.watch = PageWatch(page)
     yield page
@@ -110,4 +134,9 @@ def sign_in(page, email: str, password: str) -> None:
 def screenshot(page, name: str) -> None:
     """Keep a screenshot of a main step (test-artifacts/, or TRACKER_SCREENSHOTS_DIR)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    # The whole page while it is short; a long one is cut at twice the window, to keep files small.
+    height = page.evaluate("() => document.documentElement.scrollHeight")
+    viewport = page.viewport_size
+    clip = None if height <= 2 * viewport["height"] else {"x": 0, "y": 0, "width": viewport["width"],
+                                                           "height": 2 * viewport["height"]}
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True, clip=clip)
