@@ -76,8 +76,9 @@ def _sign_out(page, words: Words) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def _flash(page) -> str:
-    return page.locator("main .alert[role=status]").first.inner_text()
+def expect_flash(page, text: str) -> None:
+    """The page confirms what happened (waiting for the next page, not reading the last one)."""
+    expect(page.locator("main .alert[role=status]").first).to_have_text(text)
 
 
 def _finish(page) -> None:
@@ -121,9 +122,9 @@ def test_a_lead_publishes_a_commitment_its_consumers_find_in_the_catalog(app, pa
     page.get_by_role("checkbox", name=re.compile(consumer.code)).check()
     page.get_by_label(words("Business calendar")).select_option(label=data["calendar"])
     page.get_by_role("button", name=words("Save draft")).click()
-    assert _flash(page) == words("The draft is saved. Check it, then publish it.")
+    expect_flash(page, words("The draft is saved. Check it, then publish it."))
     page.get_by_role("button", name=words("Publish")).click()
-    assert _flash(page) == words("The commitment is published as version %(number)s.", number=1)
+    expect_flash(page, words("The commitment is published as version %(number)s.", number=1))
     words.check_page(page)
     screenshot(page, f"journey1-published-{lang}")
     _sign_out(page, words)
@@ -158,7 +159,7 @@ def test_an_employee_asks_for_work_and_rates_it_once_delivered(app, page, lang):
     commitments.select_option(commitments.locator("option", has_text=data["title"]).get_attribute("value"))
     page.get_by_label(words("What do you need?")).fill(data["request"])
     page.get_by_role("button", name=words("Send request")).click()
-    assert _flash(page) == words("Your request is recorded.")
+    expect_flash(page, words("Your request is recorded."))
     assert page.get_by_role("heading", level=1).inner_text().startswith(data["request"])
     assert "(Asia/Shanghai)" in page.locator("dl").inner_text()  # due time in the calendar's zone
     handoff_url = page.url
@@ -170,7 +171,7 @@ def test_an_employee_asks_for_work_and_rates_it_once_delivered(app, page, lang):
     sign_in(page, lead.email, factories.PASSWORD)
     page.goto(handoff_url)
     page.get_by_role("button", name=words("Mark delivered")).click()
-    assert _flash(page) == words("The handoff is marked delivered.")
+    expect_flash(page, words("The handoff is marked delivered."))
     words.check_page(page)
     _sign_out(page, words)
 
@@ -192,7 +193,7 @@ def test_an_employee_asks_for_work_and_rates_it_once_delivered(app, page, lang):
     words.check_page(page)
     screenshot(page, f"journey2-rate-low-{lang}")
     page.get_by_role("button", name=words("Send rating")).click()
-    assert _flash(page) == words("Thank you: your rating is saved.")
+    expect_flash(page, words("Thank you: your rating is saved."))
     expect(page.get_by_text(words("Nothing to rate right now."))).to_be_visible()
 
     # Then changes the rating; a good score needs no reason.
@@ -205,10 +206,12 @@ def test_an_employee_asks_for_work_and_rates_it_once_delivered(app, page, lang):
     collaboration.get_by_label(words("4 · good")).check()
     expect(reasons).to_be_hidden()
     page.get_by_role("button", name=words("Save my changed rating")).click()
-    assert _flash(page) == words("Thank you: your rating is saved.")
+    expect_flash(page, words("Thank you: your rating is saved."))
     page.get_by_role("link", name=words("My ratings")).click()
-    cells = page.get_by_role("row").filter(has_text=data["request"]).get_by_role("cell").all_inner_texts()
-    assert cells[2:5] == ["4", "4", ""]
+    cells = page.get_by_role("row").filter(has_text=data["request"]).get_by_role("cell")
+    expect(cells.nth(2)).to_have_text("4")
+    expect(cells.nth(3)).to_have_text("4")
+    expect(cells.nth(4)).to_have_text("")
     words.check_page(page)
     screenshot(page, f"journey2-my-ratings-{lang}")
     _finish(page)
