@@ -6,7 +6,6 @@ TRACKER_REQUIRE_BROWSER=1 (CI) a missing browser fails the run instead.
 
 from __future__ import annotations
 
-import atexit
 import os
 from pathlib import Path
 
@@ -35,37 +34,6 @@ CHROMIUM_ARGS = [
 def backend(request) -> str:
     """Browser journeys run on SQLite; the API and services are proved on both databases."""
     return request.param
-
-
-_CHROMIUM: dict = {}
-
-
-def _stop_chromium() -> None:
-    if _CHROMIUM:
-        _CHROMIUM.pop("browser").close()
-        _CHROMIUM.pop("playwright").stop()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """One chromium per test process, shared by every module that imports this fixture.
-
-    Two sync Playwright instances cannot run in one process, and a module that imports the
-    fixture gets a fixture of its own: both hand out the same browser, closed at exit.
-    """
-    if not CHROMIUM.exists():
-        if REQUIRE_BROWSER:
-            pytest.fail(f"TRACKER_REQUIRE_BROWSER=1 but {CHROMIUM} is missing", pytrace=False)
-        pytest.skip(f"{CHROMIUM} is not installed")
-    if not _CHROMIUM:
-        from playwright.sync_api import sync_playwright
-
-        playwright = sync_playwright().start()
-        _CHROMIUM["playwright"] = playwright
-        _CHROMIUM["browser"] = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                                                          headless=True)
-        atexit.register(_stop_chromium)
-    return _CHROMIUM["browser"]
 
 
 @pytest.fixture

@@ -158,6 +158,11 @@ def _departments(ids=None) -> dict[int, Department]:
     return {d.id: d for d in db.session.scalars(query)}
 
 
+def department_list() -> list[Department]:
+    """Every department, by code (for names in the reader's language)."""
+    return sorted(_departments().values(), key=lambda d: d.code)
+
+
 # --- attainment from handoffs ---------------------------------------------------------------------
 
 def _attainment_columns(now: dt.datetime):
@@ -485,6 +490,7 @@ def _reason_pareto(provider_id: int, kind: str, start: dt.date, k: int) -> list[
     if hidden_tags:
         other = db.session.execute(
             select(func.count(), func.count(func.distinct(Rating.rater_key)))
+            .select_from(RatingReason)
             .join(Rating, Rating.id == RatingReason.rating_id)
             .where(Rating.provider_id == provider_id, Rating.created_at >= lower, Rating.created_at < upper,
                    RatingReason.tag.in_(hidden_tags))).one()
