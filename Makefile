@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 PG_DEFAULT := postgresql+psycopg://postgres@127.0.0.1:5432/tracker_test
 TEST_PG_URL := $(or $(TRACKER_TEST_DATABASE_URL),$(shell pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && echo $(PG_DEFAULT)))
 
-.PHONY: run test lint translations install install-dev bench clean
+.PHONY: run test lint translations install install-dev bench screenshots clean
 
 $(VENV)/.python-ok:
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PY=python3.11)")'
@@ -55,6 +55,10 @@ test: install-dev translations lint
 
 bench: install-dev translations
 	$(BIN)/python bench/dashboards.py
+
+# The journeys in chromium, keeping their screenshots for the README.
+screenshots: install-dev translations
+	TRACKER_SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest tests/browser/test_journeys.py -q
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

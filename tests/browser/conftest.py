@@ -55,7 +55,7 @@ class PageWatch:
         self.errors: list[str] = []
         self.dialogs: list[str] = []
         page.on("console", self._console)
-        page.on("requestfailed", lambda req: self.errors.append(f"failed {req.url}"))
+        page.on("requestfailed", self._failed)
         page.on("response", self._response)
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
         page.on("dialog", self._dialog)
@@ -63,6 +63,12 @@ class PageWatch:
     def _console(self, msg) -> None:
         if msg.type == "error" and not any(expected in msg.text for expected in self.EXPECTED):
             self.errors.append(f"{msg.text} at {msg.location.get('url')}")
+
+    def _failed(self, request) -> None:
+        # A request the browser itself cancels because the reader moved on to the next page is
+        # no fault of the page; a missing file shows as a 404 below.
+        if request.failure != "net::ERR_ABORTED":
+            self.errors.append(f"failed {request.url}: {request.failure}")
 
     def _response(self, response) -> None:
         if response.status == 404:
@@ -76,7 +82,7 @@ class PageWatch:
 @pytest.fixture
 def page(browser, server):
     """A fresh browser context on the live server, with a watch on errors and dialogs."""
-    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.watch = PageWatch(page)
     yield page
@@ -96,4 +102,9 @@ def sign_in(page, email: str, password: str) -> None:
 def screenshot(page, name: str) -> None:
     """Keep a screenshot of a main step (test-artifacts/, or TRACKER_SCREENSHOTS_DIR)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    # The whole page while it is short; a long one is cut at twice the window, to keep files small.
+    height = page.evaluate("() => document.documentElement.scrollHeight")
+    viewport = page.viewport_size
+    clip = None if height <= 2 * viewport["height"] else {"x": 0, "y": 0, "width": viewport["width"],
+                                                           "height": 2 * viewport["height"]}
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True, clip=clip)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -28,7 +29,9 @@ def _administrators_only():
 
 def _department_choices() -> list[SelectChoice]:
     departments = db.session.scalars(select(Department).order_by(Department.code))
-    return [SelectChoice("", NO_DEPARTMENT), *(SelectChoice(d.code, f"{d.code} · {d.name}") for d in departments)]
+    locale = str(get_locale() or "en")
+    return [SelectChoice("", NO_DEPARTMENT),
+            *(SelectChoice(d.code, f"{d.code} · {d.display_name(locale)}") for d in departments)]
 
 
 def _page(query):

@@ -32,6 +32,10 @@ STATUS_LABELS = {
 }
 PAUSE_LABELS = {"waiting_on_consumer": _l("Waiting on the consumer"),
                 "waiting_on_third_party": _l("Waiting on a third party")}
+DONE_MESSAGES = {"pause": _l("The handoff is paused: its clock is stopped."),
+                 "resume": _l("The handoff is resumed: its clock runs again."),
+                 "deliver": _l("The handoff is marked delivered."), "cancel": _l("The handoff is cancelled."),
+                 "reopen": _l("The handoff is reopened.")}
 EVENT_LABELS = {"request": _l("Requested"), "pause": _l("Paused"), "resume": _l("Resumed"),
                 "deliver": _l("Delivered"), "reopen": _l("Reopened"), "cancel": _l("Cancelled")}
 
@@ -187,6 +191,8 @@ def act(handoff_id: int, action: str):
         if exc.code in (403, 404):
             abort(exc.code)
         flash(exc.message, "error")
+    else:
+        flash(DONE_MESSAGES[action], "success")
     return redirect(url_for("handoffs.detail", handoff_id=handoff_id))
 
 

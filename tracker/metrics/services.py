@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from flask import current_app
+from flask import current_app, has_request_context
 from sqlalchemy import and_, case, func, or_, select, tuple_
 
 from tracker.auth.permissions import sees_whole_company
@@ -473,10 +473,17 @@ def scorecard(user: User, code: str, prange: PeriodRange) -> dict:
         b["total"]["attainment"] is not None and b["total"]["attainment"] >= b["attainment_target"] for b in budgets)
     rated_low = (satisfaction_target is not None and not overall.get("suppressed")
                  and overall["high"] < satisfaction_target)
-    return {"department": department.code, "name": department.name, "period": prange.kind,
+    return {"department": department.code, "name": department.display_name(_reader_locale()), "period": prange.kind,
             "last_period": P.label(last, prange.kind), "commitments": budgets, "by_consumer": by_consumer,
             "satisfaction": overall, "satisfaction_target": satisfaction_target, "reasons": reasons,
             "on_time_but_rated_low": bool(on_time and rated_low)}
+
+
+def _reader_locale() -> str | None:
+    """The reader's language inside a request, so that names read in it; None elsewhere."""
+    from flask_babel import get_locale
+
+    return str(get_locale()) if has_request_context() and get_locale() else None
 
 
 def _reason_pareto(provider_id: int, kind: str, start: dt.date, k: int) -> list[dict]:
