@@ -481,6 +481,7 @@ def _reason_pareto(provider_id: int, kind: str, start: dt.date, k: int) -> list[
     if hidden_tags:
         other = db.session.execute(
             select(func.count(), func.count(func.distinct(Rating.rater_key)))
+            .select_from(RatingReason)
             .join(Rating, Rating.id == RatingReason.rating_id)
             .where(Rating.provider_id == provider_id, Rating.created_at >= lower, Rating.created_at < upper,
                    RatingReason.tag.in_(hidden_tags))).one()
