@@ -9,9 +9,11 @@ left out on purpose: they serve files, not data.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from tests import factories
-from tests.trust.world import World
+from tests.trust.world import MARKER_ID, World
+from tracker.ratings.services import Quarter
 
 STATIC_ENDPOINTS = ("static", "bootstrap.static")
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
@@ -214,3 +216,94 @@ def ordered(keys) -> list[tuple[str, str]]:
         return (endpoint.startswith("auth."), endpoint == "auth.logout", method != "GET", endpoint, method)
 
     return sorted(keys, key=rank)
+
+
+def periods() -> dict:
+    today = datetime.now(UTC).date()
+    last_quarter = Quarter.containing(today).previous()
+    return {"today": today.isoformat(), "old": (last_quarter.start.date().replace(day=25)).isoformat(),
+            "quarter": last_quarter.key}
+
+
+def _dashboards(path: str, p: dict) -> list[str]:
+    return [path, *(f"{path}?period={kind}&at={when}" for kind in ("week", "month", "quarter")
+                    for when in (p["today"], p["old"]))]
+
+
+def _ranges(path: str, p: dict) -> list[str]:
+    return [path, *(f"{path}?period={kind}&from={p['old']}&to={p['today']}" for kind in ("week", "month", "quarter"))]
+
+
+# GET endpoint -> (world, periods) -> URLs to fetch, with the query variants that change what is shown.
+# Every GET route is here (tests/trust/test_marker.py checks it).
+GET_URLS = {
+    "web.home": lambda w, p: ["/"],
+    "web.health": lambda w, p: ["/healthz"],
+    "web.api_docs": lambda w, p: ["/api/v1/docs"],
+    "auth.login": lambda w, p: ["/login"],
+    "admin.index": lambda w, p: ["/admin"],
+    "admin.audit": lambda w, p: ["/admin/audit", "/admin/audit?action=user.export"],
+    "admin.people": lambda w, p: ["/admin/people", "/admin/people?q=zyxq"],
+    "admin.person": lambda w, p: [f"/admin/people/{MARKER_ID}", f"/admin/people/{w.people['provider_lead'].id}"],
+    "admin.export_person": lambda w, p: [f"/admin/people/{MARKER_ID}/export"],
+    "admin.tokens": lambda w, p: ["/admin/tokens"],
+    "calendars.index": lambda w, p: ["/calendars"],
+    "calendars.detail": lambda w, p: [f"/calendars/{w.calendar.id}"],
+    "calendars.new": lambda w, p: ["/calendars/new"],
+    "calendars.edit": lambda w, p: [f"/calendars/{w.calendar.id}/edit"],
+    "commitments.catalog": lambda w, p: ["/commitments", "/commitments?scope=all&status=any", "/commitments?q=a"],
+    "commitments.department": lambda w, p: ["/departments/PRV", "/departments/CON"],
+    "commitments.detail": lambda w, p: [f"/commitments/{w.published.id}", f"/commitments/{w.draft.id}"],
+    "commitments.compare": lambda w, p: [f"/commitments/{w.published.id}/compare"],
+    "commitments.new": lambda w, p: ["/departments/PRV/commitments/new", "/departments/CON/commitments/new"],
+    "commitments.edit": lambda w, p: [f"/commitments/{w.published.id}/edit"],
+    "commitments.retire": lambda w, p: [f"/commitments/{w.published.id}/retire"],
+    "handoffs.index": lambda w, p: ["/handoffs", "/handoffs?status=delivered", "/handoffs?consumer=CON&page=2"],
+    "handoffs.export_csv": lambda w, p: ["/handoffs/export.csv", "/handoffs/export.csv?status=delivered"],
+    "handoffs.detail": lambda w, p: [f"/handoffs/{h.id}" for h in (*w.rated, w.delivered, w.open)],
+    "handoffs.delivered": lambda w, p: ["/handoffs/delivered", "/handoffs/delivered?provider=PRV",
+                                        f"/handoffs/delivered?provider=PRV&quarter={p['quarter']}"],
+    "ratings.inbox": lambda w, p: ["/ratings/inbox"],
+    "ratings.mine": lambda w, p: ["/ratings/mine"],
+    "ratings.rate": lambda w, p: [f"/handoffs/{h.id}/rate" for h in (*w.rated, w.delivered)],
+    "dashboards.matrix": lambda w, p: [*_dashboards("/dashboards", p),
+                                       *(f"/dashboards?metric={m}" for m in ("collaboration", "csat", "attainment"))],
+    "dashboards.matrix_csv": lambda w, p: [*_dashboards("/dashboards/matrix.csv", p),
+                                           "/dashboards/matrix.csv?metric=csat"],
+    "dashboards.pair": lambda w, p: [*_ranges("/dashboards/pairs/PRV/CON", p), "/dashboards/pairs/CON/PRV"],
+    "dashboards.pair_csv": lambda w, p: _ranges("/dashboards/pairs/PRV/CON.csv", p),
+    "dashboards.department": lambda w, p: [*_ranges("/dashboards/departments/PRV", p), "/dashboards/departments/CON"],
+    "dashboards.department_csv": lambda w, p: _ranges("/dashboards/departments/PRV.csv", p),
+    "dashboards.flows": lambda w, p: _ranges("/dashboards/flows", p),
+    "dashboards.flows_csv": lambda w, p: _ranges("/dashboards/flows.csv", p),
+    "dashboards.movers": lambda w, p: _dashboards("/dashboards/movers", p),
+    "dashboards.movers_csv": lambda w, p: _dashboards("/dashboards/movers.csv", p),
+    "api-docs.openapi_json": lambda w, p: ["/api/v1/openapi.json"],
+    "api_me.me": lambda w, p: ["/api/v1/me"],
+    "api_me.list_tokens": lambda w, p: ["/api/v1/tokens"],
+    "api_users.export_me": lambda w, p: ["/api/v1/me/export"],
+    "api_users.list_users": lambda w, p: ["/api/v1/users", "/api/v1/users?q=zyxq", "/api/v1/users?department=CON"],
+    "api_users.get_user": lambda w, p: [f"/api/v1/users/{MARKER_ID}"],
+    "api_users.export_user": lambda w, p: [f"/api/v1/users/{MARKER_ID}/export"],
+    "api_departments.list_departments": lambda w, p: ["/api/v1/departments"],
+    "api_departments.get_department": lambda w, p: ["/api/v1/departments/CON"],
+    "api_calendars.list_calendars": lambda w, p: ["/api/v1/calendars"],
+    "api_calendars.get_calendar": lambda w, p: [f"/api/v1/calendars/{w.calendar.id}"],
+    "api_calendars.due": lambda w, p: [f"/api/v1/calendars/{w.calendar.id}/due?from=2026-01-05T09:00:00Z"
+                                       "&amount=4&unit=business_hours"],
+    "api_calendars.working_days": lambda w, p: [f"/api/v1/calendars/{w.calendar.id}/working-days"],
+    "api_commitments.list_commitments": lambda w, p: ["/api/v1/commitments", "/api/v1/commitments?status=draft"],
+    "api_commitments.get_commitment": lambda w, p: [f"/api/v1/commitments/{w.published.id}"],
+    "api_commitments.list_versions": lambda w, p: [f"/api/v1/commitments/{w.published.id}/versions"],
+    "api_handoffs.list_handoffs": lambda w, p: ["/api/v1/handoffs", "/api/v1/handoffs?status=delivered&page_size=500"],
+    "api_handoffs.get_handoff": lambda w, p: [f"/api/v1/handoffs/{h.id}" for h in (*w.rated, w.delivered)],
+    "api_ratings.get_rating": lambda w, p: [f"/api/v1/handoffs/{h.id}/rating" for h in (*w.rated, w.delivered)],
+    "api_ratings.inbox": lambda w, p: ["/api/v1/ratings/inbox"],
+    "api_ratings.mine": lambda w, p: ["/api/v1/ratings/mine"],
+    "api_metrics.pairs": lambda w, p: [f"/api/v1/metrics/pairs?period={kind}&metric={metric}"
+                                       for kind in ("week", "month", "quarter")
+                                       for metric in ("satisfaction", "collaboration", "csat", "attainment")],
+    "api_metrics.pair": lambda w, p: [f"/api/v1/metrics/pairs/PRV/CON?period={kind}&from={p['old']}&to={p['today']}"
+                                      for kind in ("week", "month", "quarter")],
+    "api_metrics.commitment": lambda w, p: [f"/api/v1/metrics/commitments/{w.published.id}?period=week"],
+}
