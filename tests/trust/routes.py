@@ -11,13 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
+
 from tests import factories
 from tests.trust.world import MARKER_ID, World
+from tracker.extensions import db
 from tracker.ratings.services import Quarter
 
 STATIC_ENDPOINTS = ("static", "bootstrap.static")
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+# Columns that reading may touch: when a session was last seen, when a token was last used.
+TOUCHED_COLUMNS = {"last_seen_at", "last_used_at"}
 
 Call = Callable[[World, str], tuple[str, dict]]
 
@@ -73,8 +78,6 @@ def _person_form(w: World) -> tuple[str, dict]:
 
 def _login(w: World, caller: str) -> tuple[str, dict]:
     user = factories.make_user(department=w.other)
-    from tracker.extensions import db
-
     db.session.commit()
     return "/login", {"data": {"email": user.email, "password": factories.PASSWORD}}
 
@@ -207,6 +210,17 @@ CALLS: dict[tuple[str, str], Call] = {
     ("api_metrics.pair", "GET"): _get("/api/v1/metrics/pairs/PRV/CON"),
     ("api_metrics.commitment", "GET"): _get("/api/v1/metrics/commitments/{w.draft.id}"),
 }
+
+
+def snapshot() -> dict[str, list]:
+    """Every row of every table, in a stable order, without the columns reads may touch."""
+    db.session.commit()
+    found = {}
+    for table in db.metadata.sorted_tables:
+        columns = [c for c in table.columns if c.name not in TOUCHED_COLUMNS]
+        rows = db.session.execute(sa.select(*columns)).all()
+        found[table.name] = sorted(tuple(map(repr, row)) for row in rows)
+    return found
 
 
 def ordered(keys) -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@
 - A bearer token needs no CSRF header: each API write succeeds with one.
 - No GET changes state: every GET route, with its query variants, fetched as an administrator,
   leaves every table as it was. Two things may change and are left out by name: when a session
-  was last seen and when a token was last used (`TOUCHED_COLUMNS`). Exporting a person's data is
+  was last seen and when a token was last used (`routes.TOUCHED_COLUMNS`). Exporting a person's data is
   a read that is audited on purpose, so the two export routes may add exactly one `user.export`
   audit event each and nothing else.
 """
@@ -15,29 +15,15 @@ from __future__ import annotations
 
 import re
 
-import sqlalchemy as sa
-
 from tests import factories
-from tests.trust.routes import CALLS, GET_URLS, UNSAFE, periods, url_rules
+from tests.trust.routes import CALLS, GET_URLS, UNSAFE, periods, snapshot, url_rules
 from tests.trust.world import build_world
 from tracker.auth import services as auth_services
 from tracker.extensions import db
 
-TOUCHED_COLUMNS = {"last_seen_at", "last_used_at"}
 AUDITED_READS = {"admin.export_person", "api_users.export_user"}
 # Who makes each API write in the bearer test when an administrator may not (see the matrix).
 BEARER_CALLER = {"api_ratings.put_rating": "consumer_employee", "api_me.revoke_token": "provider_lead"}
-
-
-def snapshot() -> dict[str, list]:
-    """Every row of every table, in a stable order, without the columns reads may touch."""
-    db.session.commit()
-    found = {}
-    for table in db.metadata.sorted_tables:
-        columns = [c for c in table.columns if c.name not in TOUCHED_COLUMNS]
-        rows = db.session.execute(sa.select(*columns)).all()
-        found[table.name] = sorted(tuple(map(repr, row)) for row in rows)
-    return found
 
 
 def _changed(before: dict, after: dict) -> list[str]:
