@@ -240,8 +240,8 @@ def periods() -> dict:
 
 
 def _dashboards(path: str, p: dict) -> list[str]:
-    return [path, *(f"{path}?period={kind}&at={when}" for kind in ("week", "month", "quarter")
-                    for when in (p["today"], p["old"]))]
+    return [path, *(f"{path}?period={kind}&at={p['today']}" for kind in ("week", "month")),
+            f"{path}?period=quarter&at={p['old']}"]
 
 
 def _ranges(path: str, p: dict) -> list[str]:
