@@ -1,4 +1,6 @@
-"""Plotly figure builders: plain data in, go.Figure out. No Flask, no database, no tracker imports.
+"""Plotly figure builders: plain data in, a figure out (go.Figure, or a plain `Figure` dict for the big
+ones). No Flask, no database, no tracker imports. Department codes identify the cells; `names`
+(code -> name in the reader's language) is what the axes, titles and labels show.
 
 Suppressed values arrive as dicts with `suppressed: True` (or as None) and are drawn as gaps:
 never a number and never a colour.
@@ -22,36 +24,89 @@ def _shown(value) -> bool:
     return bool(value) and not value.get("suppressed") and value.get("value") is not None
 
 
+class Figure(dict):
+    """A figure as the plain dict Plotly.js draws ({"data": [...], "layout": {...}}).
+
+    The two figures drawn from thousands of values (the 60 x 60 matrix, the two-year pair
+    trend) are built as plain data: go.Figure validates every element in Python, which costs
+    more than reading the numbers. `to_dict()` gives the same shape as go.Figure.to_dict().
+    """
+
+    def to_dict(self) -> dict:
+        return self
+
+
+def _plain_layout(title: str, height: int, **extra) -> dict:
+    layout = {"title": {"text": title, "x": 0}, "height": height,
+              "margin": {"l": 60, "r": 20, "t": 60, "b": 60}, "template": _white_template(),
+              "legend": {"orientation": "h", "y": -0.15}}
+    layout.update(extra)
+    return layout
+
+
+_TEMPLATE: dict = {}
+
+
+def _white_template() -> dict:
+    """The layout part of plotly's "plotly_white" template, read once."""
+    if not _TEMPLATE:
+        import plotly.io as pio
+
+        template = pio.templates["plotly_white"].to_plotly_json()
+        _TEMPLATE["layout"] = template["layout"]
+    return _TEMPLATE
+
+
+def _category_axis(codes: list[str], names: dict[str, str] | None, title: str, **extra) -> dict:
+    """A category axis of department codes whose ticks read as the reader's department names."""
+    axis = {"type": "category", "title": {"text": title}, "automargin": True,
+            "categoryorder": "array", "categoryarray": codes, **extra}
+    if names:
+        axis.update(tickmode="array", tickvals=codes, ticktext=[names.get(code, code) for code in codes])
+    return axis
+
+
 def matrix_figure(providers: list[str], consumers: list[str], cells: dict, title: str, value_label: str,
-                  suppressed_label: str, zmin: float | None = None, zmax: float | None = None) -> go.Figure:
-    """Providers (rows) x consumers (columns); cells maps (provider, consumer) to a published value."""
-    z, text, custom = [], [], []
+                  suppressed_label: str, zmin: float | None = None, zmax: float | None = None,
+                  names: dict[str, str] | None = None, axis_titles: tuple[str, str] = ("provider", "consumer"),
+                  empty_label: str = "–") -> Figure:
+    """Providers (rows) x consumers (columns) of department codes; cells maps (provider, consumer) to a value.
+
+    `names` maps codes to the names shown on the axes. A cell's hover text holds its interval and
+    counts; the value itself is `z`. Suppressed and empty cells have no z (a gap, no colour).
+    """
+    z, text = [], []
     for provider in providers:
-        z_row, text_row, custom_row = [], [], []
+        z_row, text_row = [], []
         for consumer in consumers:
             cell = cells.get((provider, consumer))
             if _shown(cell):
                 z_row.append(cell["value"])
-                extra = f"<br>n {cell.get('n', '')}" + (f", raters {cell['raters']}" if "raters" in cell else "")
-                text_row.append(f"{provider} → {consumer}<br>{value_label} {cell['value']:.2f} "
-                                f"[{cell['low']:.2f}, {cell['high']:.2f}]{extra}")
+                raters = f", raters {cell['raters']}" if "raters" in cell else ""
+                text_row.append(f"{cell['value']:.2f} [{cell['low']:.2f}, {cell['high']:.2f}]<br>"
+                                f"n {cell.get('n', '')}{raters}")
             else:
                 z_row.append(None)
-                text_row.append(f"{provider} → {consumer}<br>{suppressed_label}" if cell else
-                                f"{provider} → {consumer}")
-            custom_row.append([provider, consumer])
+                text_row.append(suppressed_label if cell else empty_label)
         z.append(z_row)
         text.append(text_row)
-        custom.append(custom_row)
-    fig = go.Figure(go.Heatmap(z=z, x=consumers, y=providers, text=text, customdata=custom, hoverinfo="text",
-                               colorscale="RdYlGn", zmin=zmin, zmax=zmax, hoverongaps=True, xgap=1, ygap=1,
-                               colorbar={"title": {"text": value_label}}))
-    fig.update_xaxes(title_text="consumer", side="bottom", type="category")
-    fig.update_yaxes(title_text="provider", autorange="reversed", type="category")
-    return _layout(fig, title, height=max(420, 28 * len(providers) + 160))
+    trace = {"type": "heatmap", "z": z, "x": consumers, "y": providers, "text": text,
+             "hovertemplate": f"%{{y}} → %{{x}}<br>{_escape_template(value_label)}: %{{text}}<extra></extra>",
+             "colorscale": "RdYlGn", "zmin": zmin, "zmax": zmax, "hoverongaps": True, "xgap": 1, "ygap": 1,
+             "colorbar": {"title": {"text": value_label}}}
+    layout = _plain_layout(title, max(420, 28 * len(providers) + 160),
+                           xaxis=_category_axis(consumers, names, axis_titles[1], side="bottom"),
+                           yaxis=_category_axis(providers, names, axis_titles[0], autorange="reversed"))
+    return Figure(data=[trace], layout=layout)
 
 
-def _band(fig, points: list[dict], metric: str, name: str, colour: str, row: int, col: int, legend: bool) -> None:
+def _escape_template(text: str) -> str:
+    """Plotly reads %{...} in a hover template as a placeholder; a label must not."""
+    return text.replace("%", "%%") if "%{" in text else text
+
+
+def _band(data: list, points: list[dict], metric: str, name: str, colour: str, axes: tuple[str, str],
+          legend: bool) -> None:
     """The mean as a line with gaps, and its interval as one shaded polygon per run of shown periods."""
     xs = [p["period"] for p in points]
     runs, current = [], []
@@ -63,38 +118,55 @@ def _band(fig, points: list[dict], metric: str, name: str, colour: str, row: int
             current = []
     if current:
         runs.append(current)
+    xaxis, yaxis = axes
     for run in runs:
         x = [p["period"] for p in run]
-        fig.add_trace(go.Scatter(
-            x=x + x[::-1], y=[p[metric]["high"] for p in run] + [p[metric]["low"] for p in run][::-1],
-            fill="toself", fillcolor=colour + "33", line={"width": 0}, mode="lines", hoverinfo="skip",
-            showlegend=False, legendgroup=metric), row=row, col=col)
-    fig.add_trace(go.Scatter(x=xs, y=[p[metric]["value"] if p.get(metric) else None for p in points],
-                             mode="lines+markers", name=name, line={"color": colour}, legendgroup=metric,
-                             showlegend=legend, connectgaps=False), row=row, col=col)
+        data.append({"type": "scatter", "x": x + x[::-1],
+                     "y": [p[metric]["high"] for p in run] + [p[metric]["low"] for p in run][::-1],
+                     "fill": "toself", "fillcolor": colour + "33", "line": {"width": 0}, "mode": "lines",
+                     "hoverinfo": "skip", "showlegend": False, "legendgroup": metric, "xaxis": xaxis,
+                     "yaxis": yaxis})
+    data.append({"type": "scatter", "x": xs, "y": [p[metric]["value"] if p.get(metric) else None for p in points],
+                 "mode": "lines+markers", "name": name, "line": {"color": colour}, "legendgroup": metric,
+                 "showlegend": legend, "connectgaps": False, "xaxis": xaxis, "yaxis": yaxis})
 
 
-def pair_trend_figure(series: dict, reverse: dict, labels: dict) -> go.Figure:
-    """Satisfaction and collaboration with 95 % bands, the target line and volume bars; reverse pair beside it."""
-    titles = [f"{series['provider']} → {series['consumer']}", f"{reverse['provider']} → {reverse['consumer']}"]
-    fig = make_subplots(rows=2, cols=2, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.06,
-                        horizontal_spacing=0.06, subplot_titles=titles)
-    for col, data in ((1, series), (2, reverse)):
-        points = data["points"]
-        _band(fig, points, "satisfaction", labels["satisfaction"], BLUE, 1, col, col == 1)
-        _band(fig, points, "collaboration", labels["collaboration"], ORANGE, 1, col, col == 1)
-        if data.get("satisfaction_target") is not None and points:
-            fig.add_trace(go.Scatter(x=[p["period"] for p in points], y=[data["satisfaction_target"]] * len(points),
-                                     mode="lines", name=labels["target"], line={"color": RED, "dash": "dash"},
-                                     showlegend=col == 1, legendgroup="target"), row=1, col=col)
-        fig.add_trace(go.Bar(x=[p["period"] for p in points], y=[p["n"] for p in points], name=labels["volume"],
-                             marker_color=GREY, showlegend=col == 1, legendgroup="volume"), row=2, col=col)
-        fig.update_yaxes(range=[1, 5.1], row=1, col=col)
-        fig.update_xaxes(type="category", categoryorder="array", categoryarray=[p["period"] for p in points],
-                         row=1, col=col)
-        fig.update_xaxes(type="category", categoryorder="array", categoryarray=[p["period"] for p in points],
-                         row=2, col=col)
-    return _layout(fig, labels["title"], height=560)
+def pair_trend_figure(series: dict, reverse: dict, labels: dict, names: dict[str, str] | None = None) -> Figure:
+    """Satisfaction and collaboration with 95 % bands, the target line and volume bars; reverse pair beside it.
+
+    Laid out as a 2 x 2 grid: the trends on top (x/y, x2/y2), the volumes below (x3/y3, x4/y4).
+    """
+    names = names or {}
+    data: list = []
+    layout = _plain_layout(labels["title"], 560, annotations=[])
+    gap, split = 0.03, 0.28 + 0.06
+    for col, part in ((1, series), (2, reverse)):
+        points = part["points"]
+        periods = [p["period"] for p in points]
+        top, bottom = ("x", "y") if col == 1 else ("x2", "y2"), ("x3", "y3") if col == 1 else ("x4", "y4")
+        _band(data, points, "satisfaction", labels["satisfaction"], BLUE, top, col == 1)
+        _band(data, points, "collaboration", labels["collaboration"], ORANGE, top, col == 1)
+        if part.get("satisfaction_target") is not None and points:
+            data.append({"type": "scatter", "x": periods, "y": [part["satisfaction_target"]] * len(points),
+                         "mode": "lines", "name": labels["target"], "line": {"color": RED, "dash": "dash"},
+                         "showlegend": col == 1, "legendgroup": "target", "xaxis": top[0], "yaxis": top[1]})
+        data.append({"type": "bar", "x": periods, "y": [p["n"] for p in points], "name": labels["volume"],
+                     "marker": {"color": GREY}, "showlegend": col == 1, "legendgroup": "volume",
+                     "xaxis": bottom[0], "yaxis": bottom[1]})
+        domain = [0, 0.5 - gap] if col == 1 else [0.5 + gap, 1]
+        axis = {"type": "category", "categoryorder": "array", "categoryarray": periods, "domain": domain}
+        suffix = "" if col == 1 else "2"
+        below = "3" if col == 1 else "4"
+        layout[f"xaxis{suffix}"] = {**axis, "anchor": f"y{suffix}", "matches": f"x{below}", "showticklabels": False}
+        layout[f"yaxis{suffix}"] = {"anchor": f"x{suffix}", "domain": [split, 1], "range": [1, 5.1]}
+        layout[f"xaxis{below}"] = {**axis, "anchor": f"y{below}"}
+        layout[f"yaxis{below}"] = {"anchor": f"x{below}", "domain": [0, split - 0.06]}
+        provider, consumer = part["provider"], part["consumer"]
+        layout["annotations"].append({
+            "text": f"{names.get(provider, provider)} → {names.get(consumer, consumer)}", "showarrow": False,
+            "x": sum(domain) / 2, "xanchor": "center", "xref": "paper", "y": 1, "yanchor": "bottom",
+            "yref": "paper", "font": {"size": 16}})
+    return Figure(data=data, layout=layout)
 
 
 def attainment_figure(commitments: list[dict], labels: dict) -> go.Figure:
@@ -125,11 +197,12 @@ def burn_down_figure(commitments: list[dict], labels: dict) -> go.Figure:
     return _layout(fig, labels["title"], height=380)
 
 
-def by_consumer_figure(rows: list[dict], labels: dict) -> go.Figure:
+def by_consumer_figure(rows: list[dict], labels: dict, names: dict[str, str] | None = None) -> go.Figure:
     """Satisfaction from each consumer with its interval; suppressed consumers are left out."""
     shown = [r for r in rows if _shown(r)]
+    names = names or {}
     fig = go.Figure(go.Bar(
-        x=[r["consumer"] for r in shown], y=[r["value"] for r in shown], marker_color=BLUE,
+        x=[names.get(r["consumer"], r["consumer"]) for r in shown], y=[r["value"] for r in shown], marker_color=BLUE,
         name=labels["satisfaction"],
         error_y={"type": "data", "symmetric": False, "array": [r["high"] - r["value"] for r in shown],
                  "arrayminus": [r["value"] - r["low"] for r in shown]}))
@@ -153,11 +226,12 @@ def pareto_figure(reasons: list[dict], labels: dict) -> go.Figure:
     return _layout(fig, labels["title"], height=380)
 
 
-def flows_figure(flows: list[dict], title: str) -> go.Figure:
+def flows_figure(flows: list[dict], title: str, names: dict[str, str] | None = None) -> go.Figure:
     """Sankey of handoff volume: providers on the left, consumers on the right."""
     providers = sorted({f["provider"] for f in flows})
     consumers = sorted({f["consumer"] for f in flows})
-    nodes = providers + consumers
+    names = names or {}
+    nodes = [names.get(code, code) for code in providers + consumers]
     fig = go.Figure(go.Sankey(
         node={"label": nodes, "pad": 12, "thickness": 14},
         link={"source": [providers.index(f["provider"]) for f in flows],
@@ -166,11 +240,12 @@ def flows_figure(flows: list[dict], title: str) -> go.Figure:
     return _layout(fig, title, height=max(420, 22 * max(len(providers), len(consumers)) + 120))
 
 
-def movers_figure(movers: list[dict], labels: dict) -> go.Figure:
+def movers_figure(movers: list[dict], labels: dict, names: dict[str, str] | None = None) -> go.Figure:
     """Each pair's change against the previous period with its 95 % interval; grey when it may be noise."""
-    names = [f"{m['provider']} → {m['consumer']}" for m in movers]
+    names = names or {}
+    pairs = [f"{names.get(m['provider'], m['provider'])} → {names.get(m['consumer'], m['consumer'])}" for m in movers]
     fig = go.Figure(go.Bar(
-        y=names, x=[m["change"] for m in movers], orientation="h",
+        y=pairs, x=[m["change"] for m in movers], orientation="h",
         marker_color=[(GREEN if m["change"] > 0 else RED) if m["is_change"] else GREY for m in movers],
         error_x={"type": "data", "symmetric": False, "array": [m["high"] - m["change"] for m in movers],
                  "arrayminus": [m["change"] - m["low"] for m in movers]},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.browser.conftest import backend, browser, page, server, sign_in  # noqa: F401 - fixtures
+from tests.browser.conftest import backend, page, server, sign_in  # noqa: F401 - fixtures
 from tests.dashboards.test_pages import PAGES
 from tests.metrics.util import Org, at
 from tracker.extensions import db
@@ -43,6 +43,6 @@ def test_a_click_on_a_matrix_cell_opens_the_pair(page):  # noqa: F811
     page.goto(PAGES[0])
     page.wait_for_function("document.querySelector('#matrix-figure .main-svg')")
     page.evaluate("document.getElementById('matrix-figure').emit('plotly_click', "
-                  "{points: [{customdata: ['FIN', 'HR']}]})")
+                  "{points: [{x: 'HR', y: 'FIN', z: 4}]})")
     page.wait_for_url("**/dashboards/pairs/FIN/HR**")
     assert page.watch.errors == []

@@ -16,8 +16,41 @@ def test_matrix_draws_suppressed_cells_without_a_value_or_a_colour():
                                   1, 5).to_dict()["data"][0]
     assert trace["type"] == "heatmap"
     assert trace["z"] == [[None, 4.2], [None, None]]
-    assert "not enough ratings" in trace["text"][1][0] and "3" not in trace["text"][1][0].split("<br>")[1]
-    assert trace["customdata"][0][1] == ["FIN", "HR"]
+    assert trace["text"][1][0] == "not enough ratings"
+    assert (trace["y"], trace["x"]) == (["FIN", "HR"], ["FIN", "HR"])
+
+
+def test_matrix_hover_holds_the_interval_and_counts_of_a_shown_cell():
+    trace = figures.matrix_figure(["FIN", "HR"], ["FIN", "HR"], {("FIN", "HR"): CELL}, "t", "Satisfaction",
+                                  "-", 1, 5).to_dict()["data"][0]
+    assert trace["text"][0][1] == "4.20 [3.80, 4.60]<br>n 7, raters 6"
+    assert "Satisfaction: %{text}" in trace["hovertemplate"]
+
+
+def test_matrix_axes_keep_codes_and_show_the_readers_names():
+    fig = figures.matrix_figure(["FIN", "HR"], ["FIN", "HR"], {("FIN", "HR"): CELL}, "t", "S", "-", 1, 5,
+                                names={"FIN": "财务部", "HR": "人力资源部"}).to_dict()
+    assert fig["layout"]["yaxis"]["tickvals"] == ["FIN", "HR"]
+    assert fig["layout"]["yaxis"]["ticktext"] == ["财务部", "人力资源部"]
+    assert fig["layout"]["xaxis"]["ticktext"] == ["财务部", "人力资源部"]
+
+
+def test_other_figures_name_departments_in_the_readers_language():
+    names = {"FIN": "财务部", "HR": "人力资源部"}
+    point = {"period": "2026-01", "n": 7, "satisfaction": CELL, "collaboration": CELL, "csat": None}
+    pair = figures.pair_trend_figure({"provider": "FIN", "consumer": "HR", "points": [point]},
+                                     {"provider": "HR", "consumer": "FIN", "points": [point]},
+                                     {"satisfaction": "S", "collaboration": "C", "target": "T", "volume": "V",
+                                      "title": "t"}, names).to_dict()
+    assert [a["text"] for a in pair["layout"]["annotations"]] == ["财务部 → 人力资源部", "人力资源部 → 财务部"]
+    flows = figures.flows_figure([{"provider": "FIN", "consumer": "HR", "handoffs": 3}], "t", names).to_dict()
+    assert list(flows["data"][0]["node"]["label"]) == ["财务部", "人力资源部"]
+    consumers = figures.by_consumer_figure([{"consumer": "HR", **CELL}], {"satisfaction": "S", "title": "t"},
+                                           names).to_dict()
+    assert list(consumers["data"][0]["x"]) == ["人力资源部"]
+    movers = figures.movers_figure([{"provider": "FIN", "consumer": "HR", "change": 1.2, "low": 0.5, "high": 1.9,
+                                     "is_change": True}], {"change": "c", "title": "t"}, names).to_dict()
+    assert list(movers["data"][0]["y"]) == ["财务部 → 人力资源部"]
 
 
 def test_pair_trend_has_bands_target_and_volume_for_both_directions():

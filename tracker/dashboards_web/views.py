@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import plotly.io as pio
 from flask import Blueprint, Response, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -27,9 +29,19 @@ _JS_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027", "
 
 @bp.app_template_filter("figure_json")
 def figure_json(figure) -> Markup:
-    """A figure as JSON that is safe inside <script type="application/json"> (U+2028/2029 included)."""
-    text = pio.to_json(figure, validate=False, remove_uids=True)
-    return Markup("".join(_JS_ESCAPES.get(ch, ch) for ch in text))  # noqa: S704 - every unsafe character escaped
+    """A figure as JSON that is safe inside <script type="application/json"> (U+2028/2029 included).
+
+    Plain dict figures go straight to the C JSON encoder (ASCII only, so U+2028/2029 and every
+    non-ASCII character leave as \\u escapes); go.Figure goes through plotly's encoder.
+    """
+    if isinstance(figure, dict):
+        text = json.dumps(figure, separators=(",", ":"), allow_nan=False)
+    else:
+        text = pio.to_json(figure, validate=False, remove_uids=True)
+    for character, escaped in _JS_ESCAPES.items():
+        if character in text:
+            text = text.replace(character, escaped)
+    return Markup(text)  # noqa: S704 - every unsafe character escaped
 
 
 class _Filters(Schema):
@@ -57,6 +69,16 @@ def _metric_labels() -> dict:
 
 def _period_labels() -> dict:
     return {"week": _("ISO week"), "month": _("Month"), "quarter": _("Quarter")}
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")
+
+
+def _names(departments=None) -> dict[str, str]:
+    """Department code -> name in the reader's language (Chinese names for a Chinese reader)."""
+    locale = _locale()
+    return {d.code: d.display_name(locale) for d in (departments or services.department_list())}
 
 
 def _csv(name: str, header: list[str], rows: list[list]) -> Response:
@@ -102,11 +124,13 @@ def matrix():
     providers = [d.code for d in result.departments if d.id in involved]
     cells = {(codes[p], codes[c]): v for (p, c), v in result.cells.items()}
     labels = _metric_labels()
+    names = _names(result.departments)
     scale = {"satisfaction": (1, 5), "collaboration": (1, 5), "csat": (0, 100), "attainment": (0, 100)}
     figure = figures.matrix_figure(providers, providers, cells, _("%(metric)s, %(period)s",
                                    metric=labels[args["metric"]], period=result.label), labels[args["metric"]],
-                                   _("not enough ratings"), *scale[args["metric"]])
-    shown = [(p, c, v) for (p, c), v in sorted(cells.items()) if v.get("value") is not None
+                                   _("not enough ratings"), *scale[args["metric"]], names=names,
+                                   axis_titles=(_("Provider"), _("Consumer")), empty_label=_("no ratings"))
+    shown = [(names[p], names[c], v) for (p, c), v in sorted(cells.items()) if v.get("value") is not None
              and not v.get("suppressed")]
     best = max(shown, key=lambda x: x[2]["value"], default=None)
     worst = min(shown, key=lambda x: x[2]["value"], default=None)
@@ -147,11 +171,55 @@ def _pair_data(provider: str, consumer: str):
 def pair(provider, consumer):
     args, data = _pair_data(provider, consumer)
     labels = {"satisfaction": _("Satisfaction"), "collaboration": _("Collaboration"), "target": _("Target"),
-              "volume": _("Ratings"), "title": _("%(provider)s → %(consumer)s and the reverse direction",
-                                                  provider=data["provider"], consumer=data["consumer"])}
-    figure = figures.pair_trend_figure(data["series"], data["reverse"], labels)
-    return render_template("dashboards/pair.html", args=args, data=data, figure=figure,
+              "volume": _("Ratings")}
+    names = _names()
+    labels["title"] = _("%(provider)s → %(consumer)s and the reverse direction",
+                        provider=names.get(data["provider"]), consumer=names.get(data["consumer"]))
+    figure = figures.pair_trend_figure(data["series"], data["reverse"], labels, names)
+    tables = [(series, [(point["period"], point["n"], _point_cells(point)) for point in series["points"]],
+               _latest_words(series, names)) for series in (data["series"], data["reverse"])]
+    return render_template("dashboards/pair.html", args=args, data=data, figure=figure, names=names, tables=tables,
                            period_labels=_period_labels())
+
+
+def _point_cells(point: dict) -> list[tuple[str, str, str]]:
+    """(kind, value, interval) for satisfaction, collaboration, CSAT and attainment of one period.
+
+    Formatted here rather than by a template macro per cell: two years of weeks in both
+    directions are over 800 cells.
+    """
+    cells = []
+    for metric in services.RATING_METRICS:
+        value = point.get(metric)
+        if point["suppressed"] and point["n"]:
+            cells.append(("suppressed", "", ""))
+        elif value:
+            cells.append(("value", f"{value['value']:.2f}", f"[{value['low']:.2f}, {value['high']:.2f}]"))
+        else:
+            cells.append(("none", "", ""))
+    attainment = point["attainment"]
+    if attainment.get("value") is None:
+        cells.append(("none", "", ""))
+    else:
+        cells.append(("value", f"{attainment['value']:.2f}", f"[{attainment['low']:.2f}, {attainment['high']:.2f}]"))
+    return cells
+
+
+def _latest_words(series: dict, names: dict) -> str:
+    """One sentence on the newest period of the series that may be shown."""
+    pair = f"{names.get(series['provider'], series['provider'])} → {names.get(series['consumer'], series['consumer'])}"
+    shown = [p for p in series["points"] if p.get("satisfaction")]
+    hidden = sum(1 for p in series["points"] if p["suppressed"] and p["n"])
+    if not shown:
+        text = _("%(pair)s: no period has enough raters to show a number.", pair=pair)
+    else:
+        last = shown[-1]
+        text = _("%(pair)s: in %(period)s satisfaction was %(satisfaction).2f and collaboration %(collaboration).2f "
+                 "from %(n)d ratings.", pair=pair, period=last["period"], satisfaction=last["satisfaction"]["value"],
+                 collaboration=last["collaboration"]["value"], n=last["n"])
+    if hidden:
+        text += " " + _("%(count)d periods have too few raters to be shown.", count=hidden)
+    return text
 
 
 @bp.route("/pairs/<string:provider>/<string:consumer>.csv")
@@ -196,6 +264,7 @@ def department(code):
     commitments = [{"title": c["title"], "attainment": c["total"]["attainment"], "target": c["attainment_target"],
                     "points": c["points"]} for c in card["commitments"]]
     reasons = [{**r, "label": reason_labels.get(r["tag"], r["tag"])} for r in card["reasons"]]
+    names = _names()
     figs = {
         "attainment": figures.attainment_figure(commitments, {
             "attainment": _("Attainment %"), "target": _("Target"), "title": _("Attainment against target")}),
@@ -203,7 +272,7 @@ def department(code):
             "remaining": _("Remaining error budget (handoffs)"), "title": _("Error budget per period")}),
         "consumers": figures.by_consumer_figure(card["by_consumer"], {
             "satisfaction": _("Satisfaction"),
-            "title": _("Satisfaction by consumer, %(period)s", period=card["last_period"])}),
+            "title": _("Satisfaction by consumer, %(period)s", period=card["last_period"])}, names),
         "reasons": figures.pareto_figure(reasons, {
             "count": _("Ratings"), "cumulative": _("Cumulative %"),
             "title": _("Reasons behind low ratings, %(period)s", period=card["last_period"])}),
@@ -245,7 +314,7 @@ def _flows_data():
 @login_required
 def flows():
     args, prange, data = _flows_data()
-    figure = figures.flows_figure(data, _("Handoffs requested between departments"))
+    figure = figures.flows_figure(data, _("Handoffs requested between departments"), _names())
     return render_template("dashboards/flows.html", args=args, prange=prange, data=data, figure=figure,
                            total=sum(f["handoffs"] for f in data), period_labels=_period_labels())
 
@@ -270,7 +339,7 @@ def movers():
     args, data = _movers_data()
     labels = {"change": _("Change against %(previous)s", previous=data["previous"]),
               "title": _("Largest changes in %(period)s", period=data["period"])}
-    figure = figures.movers_figure(data["movers"], labels)
+    figure = figures.movers_figure(data["movers"], labels, _names())
     return render_template("dashboards/movers.html", args=args, data=data, figure=figure,
                            period_labels=_period_labels())
 

@@ -159,6 +159,11 @@ def _departments(ids=None) -> dict[int, Department]:
     return {d.id: d for d in db.session.scalars(query)}
 
 
+def department_list() -> list[Department]:
+    """Every department, by code (for names in the reader's language)."""
+    return sorted(_departments().values(), key=lambda d: d.code)
+
+
 # --- attainment from handoffs ---------------------------------------------------------------------
 
 def _attainment_columns(now: dt.datetime):

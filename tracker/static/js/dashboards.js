@@ -17,8 +17,10 @@
       if (!template) { return; }
       element.on("plotly_click", function (event) {
         var point = event.points && event.points[0];
-        if (!point || !point.customdata) { return; }
-        var pair = point.customdata;
+        if (!point) { return; }
+        // The heat map's categories are department codes: rows (y) providers, columns (x) consumers.
+        var pair = point.customdata || [point.y, point.x];
+        if (pair[0] === undefined || pair[1] === undefined) { return; }
         window.location.href = template
           .replace("__P__", encodeURIComponent(pair[0]))
           .replace("__C__", encodeURIComponent(pair[1]));
