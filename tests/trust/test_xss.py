@@ -10,26 +10,21 @@ as an administrator, as leadership and as an employee of the consumer department
   no inline script other than `application/json` data, no `javascript:` link, no `<b>` from a name;
 - `{{7*7}}` renders literally wherever the payload is shown;
 - the Plotly figure JSON inside `<script type="application/json">` gives back the payload
-  (with `</script>`, quotes and U+2028) unchanged. Department names never reach a figure (the
-  figures use department codes), so commitment titles, which the scorecard's figures carry, are
-  the names compared.
+  (with `</script>`, quotes and U+2028) unchanged: department names (the matrix's axis labels)
+  and commitment titles (the scorecard's bars) are read back with JSON.parse and compared.
 
 Reason tags are not free text: a payload as a reason tag is refused by the API and the form.
-Browser tests run on SQLite, like the other browser journeys. Chromium is driven from a thread of
-its own: Playwright's sync API refuses to start while another test module's browser (a session
-fixture of tests/browser) is open in the same test process.
+Browser tests run on SQLite, like the other browser journeys, in the shared chromium (`browser`).
 """
 
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from tests import factories
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, REQUIRE_BROWSER, PageWatch, server  # noqa: F401
+from tests.browser.conftest import PageWatch, server, sign_in  # noqa: F401 (server is a fixture)
 from tests.trust.routes import GET_URLS, periods
 from tests.trust.world import build_world
 from tracker.auth import services as auth_services
@@ -50,6 +45,7 @@ PAYLOADS = (
 )
 CORPUS = " ".join(PAYLOADS)  # 218 characters: too long for names of at most 200
 SHORT = CORPUS[:200]
+PROVIDER_NAME, CONSUMER_NAME, TITLE = SHORT, CORPUS[-200:], "T " + CORPUS[:198]
 ROLES = ("admin", "leadership", "consumer_employee")
 # Answers that are not HTML pages: CSV downloads, JSON and the API.
 NOT_HTML = ("api", "web.health", "admin.export_person")
@@ -93,7 +89,7 @@ def _payload_world():
     """The trust world, with the corpus written into every free-text field."""
     world = build_world()
     for number, department in enumerate((world.provider, world.consumer, world.other, world.executive)):
-        department.name = SHORT if number % 2 == 0 else CORPUS[-200:]
+        department.name = PROVIDER_NAME if number % 2 == 0 else CONSUMER_NAME
         department.name_zh = CORPUS[-200:]
     for person in world.people.values():
         person.display_name = SHORT
@@ -102,7 +98,7 @@ def _payload_world():
         factories.make_calendar(name=payload)
     for commitment in (world.published, world.draft):
         version = commitment.current_version
-        version.title, version.description, version.needs_from_consumer = SHORT, CORPUS, CORPUS
+        version.title, version.description, version.needs_from_consumer = TITLE, CORPUS, CORPUS
     handoffs = [*world.rated, world.open, world.delivered]
     for number, handoff in enumerate(handoffs):
         handoff.title = CORPUS
@@ -145,74 +141,41 @@ def _visit(page, url: str) -> dict:
             "figures": page.evaluate(FIGURES)}
 
 
-def _in_thread(work):
-    """Run `work` in a new thread and hand back its result or its exception."""
-    outcome = {}
-
-    def run():
-        try:
-            outcome["value"] = work()
-        except BaseException as exc:  # raised again in the test thread
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
+def _strings(value) -> set[str]:
+    """Every string inside a parsed figure."""
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return set().union(*map(_strings, value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*map(_strings, value)) if value else set()
+    return set()
 
 
-def _sign_in(page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(lambda url: "/login" not in url)
-
-
-def _render_everything(base_url: str, visits: dict[str, list[str]]) -> dict:
-    problems, figure_names, literal = [], set(), 0
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            for email, urls in visits.items():
-                context = browser.new_context(base_url=base_url)
-                context.add_init_script(CSP_COLLECTOR)
-                page = context.new_page()
-                watch = PageWatch(page)
-                try:
-                    _sign_in(page, email)
-                    for url in urls:
-                        seen = _visit(page, url)
-                        problems += [f"{email} {url}: {what}" for what in seen["injected"]]
-                        problems += [f"{email} {url}: CSP {what}" for what in seen["csp"]]
-                        if seen["template_shown"] != seen["template_literal"]:
-                            problems.append(f"{email} {url}: {{{{7*7}}}} was evaluated")
-                        literal += seen["template_literal"]
-                        for figure in seen["figures"]:
-                            for trace in figure["data"]:
-                                figure_names.update(x for x in trace.get("x") or [] if isinstance(x, str))
-                                figure_names.add(str(trace.get("name")))
-                finally:
-                    context.close()
-                problems += [f"{email}: dialog {message!r}" for message in watch.dialogs]
-        finally:
-            browser.close()
-    return {"problems": problems, "figure_names": figure_names, "literal": literal}
-
-
-def test_every_page_renders_the_corpus_as_text(app, server):  # noqa: F811 (fixture)
-    if not CHROMIUM.exists():
-        if REQUIRE_BROWSER:
-            pytest.fail(f"TRACKER_REQUIRE_BROWSER=1 but {CHROMIUM} is missing", pytrace=False)
-        pytest.skip(f"{CHROMIUM} is not installed")
+def test_every_page_renders_the_corpus_as_text(app, browser, server):  # noqa: F811 (fixture)
     world = _payload_world()
-    visits = {world.people[role].email: _html_urls(world, role) for role in ROLES}
-    seen = _in_thread(lambda: _render_everything(server.url, visits))
-    assert seen["problems"] == []
-    assert seen["literal"] > 50, "the payloads should be shown on many pages"
-    assert SHORT in seen["figure_names"], "the scorecard figure should carry the commitment title unchanged"
+    problems, figure_strings, literal = [], set(), 0
+    for role in ROLES:
+        context = browser.new_context(base_url=server.url)
+        context.add_init_script(CSP_COLLECTOR)
+        page = context.new_page()
+        watch = PageWatch(page)
+        try:
+            sign_in(page, world.people[role].email, factories.PASSWORD)
+            for url in _html_urls(world, role):
+                seen = _visit(page, url)
+                problems += [f"{role} {url}: {what}" for what in seen["injected"]]
+                problems += [f"{role} {url}: CSP {what}" for what in seen["csp"]]
+                if seen["template_shown"] != seen["template_literal"]:
+                    problems.append(f"{role} {url}: {{{{7*7}}}} was evaluated")
+                literal += seen["template_literal"]
+                figure_strings |= _strings(seen["figures"])
+        finally:
+            context.close()
+        problems += [f"{role}: dialog {message!r}" for message in watch.dialogs]
+    assert problems == []
+    assert literal > 50, "the payloads should be shown on many pages"
+    assert {PROVIDER_NAME, CONSUMER_NAME, TITLE} <= figure_strings, "figures should give the names back unchanged"
 
 
 def test_reason_tags_are_not_free_text(app, client, auth):
