@@ -38,7 +38,7 @@ def create_token(data):
     return token
 
 
-@blp.route("/tokens/<int:token_id>", methods=["DELETE"])
+@blp.route("/tokens/<int(max=2147483647):token_id>", methods=["DELETE"])
 @blp.response(204)
 def revoke_token(token_id):
     """Revoke one of the caller's tokens."""

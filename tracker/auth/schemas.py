@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from tracker.schemas import no_nul
+
 
 class DepartmentRef(Schema):
     code = fields.String()
@@ -23,7 +25,7 @@ class Me(Schema):
 
 
 class TokenCreate(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = fields.String(required=True, validate=[validate.Length(min=1, max=100), no_nul])
 
 
 class Token(Schema):

@@ -45,14 +45,14 @@ def create_handoff(data):
     return handoff
 
 
-@blp.route("/handoffs/<int:handoff_id>")
+@blp.route("/handoffs/<int(max=2147483647):handoff_id>")
 @blp.response(200, schemas.HandoffDetail)
 def get_handoff(handoff_id):
     """One handoff with its history."""
     return services.get_handoff(current_user, handoff_id)
 
 
-@blp.route("/handoffs/<int:handoff_id>/deliver", methods=["POST"])
+@blp.route("/handoffs/<int(max=2147483647):handoff_id>/deliver", methods=["POST"])
 @blp.arguments(schemas.Deliver)
 @blp.response(200, schemas.HandoffDetail)
 def deliver(data, handoff_id):
@@ -62,7 +62,7 @@ def deliver(data, handoff_id):
     return handoff
 
 
-@blp.route("/handoffs/<int:handoff_id>/pause", methods=["POST"])
+@blp.route("/handoffs/<int(max=2147483647):handoff_id>/pause", methods=["POST"])
 @blp.arguments(schemas.Pause)
 @blp.response(200, schemas.HandoffDetail)
 def pause(data, handoff_id):
@@ -73,7 +73,7 @@ def pause(data, handoff_id):
 
 
 def _simple_action(action: str, doc: str):
-    @blp.route(f"/handoffs/<int:handoff_id>/{action}", methods=["POST"], endpoint=action)
+    @blp.route(f"/handoffs/<int(max=2147483647):handoff_id>/{action}", methods=["POST"], endpoint=action)
     @blp.arguments(schemas.At)
     @blp.response(200, schemas.HandoffDetail)
     def view(data, handoff_id):

@@ -160,7 +160,7 @@ def _csv_cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-@bp.route("/handoffs/<int:handoff_id>")
+@bp.route("/handoffs/<int(max=2147483647):handoff_id>")
 def detail(handoff_id: int):
     try:
         handoff = services.get_handoff(current_user, handoff_id)
@@ -175,7 +175,8 @@ def detail(handoff_id: int):
     )
 
 
-@bp.route("/handoffs/<int:handoff_id>/<any(pause, resume, deliver, cancel, reopen):action>", methods=["POST"])
+@bp.route("/handoffs/<int(max=2147483647):handoff_id>/<any(pause, resume, deliver, cancel, reopen):action>",
+          methods=["POST"])
 def act(handoff_id: int, action: str):
     form = ActionForm()
     if not form.validate_on_submit():

@@ -34,7 +34,7 @@ def pair(args, provider, consumer):
     return services.pair_series(current_user, provider[:16], consumer[:16], prange)
 
 
-@blp.route("/commitments/<int:commitment_id>")
+@blp.route("/commitments/<int(max=2147483647):commitment_id>")
 @blp.arguments(schemas.PeriodQuery, location="query")
 @blp.response(200, schemas.CommitmentBudget)
 def commitment(args, commitment_id):

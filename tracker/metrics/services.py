@@ -15,6 +15,7 @@ from flask import current_app, has_request_context
 from sqlalchemy import and_, case, func, or_, select, tuple_
 
 from tracker.auth.permissions import sees_whole_company
+from tracker.commitments.services import can_see_drafts
 from tracker.errors import Forbidden, InvalidInput, NotFound
 from tracker.extensions import db
 from tracker.metrics import periods as P
@@ -407,6 +408,8 @@ def commitment_budget(user: User, commitment_id: int, prange: PeriodRange) -> di
     commitment = db.session.get(ServiceCommitment, commitment_id)
     if commitment is None:
         raise NotFound("There is no such commitment.")
+    if commitment.status == "draft" and not can_see_drafts(user, commitment.provider_id):
+        raise Forbidden("Drafts are visible only to the provider department and administrators.")
     own = visible_department(user)
     conditions = [Handoff.commitment_version_id.in_(
         select(CommitmentVersion.id).where(CommitmentVersion.commitment_id == commitment_id))]

@@ -12,7 +12,7 @@ from tracker.schemas import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate
 blp = Blueprint("api_ratings", __name__, url_prefix="/api/v1", description="Ratings")
 
 
-@blp.route("/handoffs/<int:handoff_id>/rating", methods=["PUT"])
+@blp.route("/handoffs/<int(max=2147483647):handoff_id>/rating", methods=["PUT"])
 @blp.arguments(schemas.RatingPut)
 @blp.response(200, schemas.Rating)
 @blp.alt_response(201, schema=schemas.Rating, description="the rating was created")
@@ -23,7 +23,7 @@ def put_rating(data, handoff_id):
     return rating, 201 if created else 200
 
 
-@blp.route("/handoffs/<int:handoff_id>/rating")
+@blp.route("/handoffs/<int(max=2147483647):handoff_id>/rating")
 @blp.response(200, schemas.Rating)
 def get_rating(handoff_id):
     """The caller's own rating of the handoff, or 404."""

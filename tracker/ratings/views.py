@@ -72,7 +72,7 @@ def mine():
                            may_change=lambda r: services.may_rate(current_user, r.handoff))
 
 
-@bp.route("/handoffs/<int:handoff_id>/rate", methods=["GET", "POST"])
+@bp.route("/handoffs/<int(max=2147483647):handoff_id>/rate", methods=["GET", "POST"])
 def rate(handoff_id: int):
     try:
         handoff = handoff_services.get_handoff(current_user, handoff_id)
