@@ -1,32 +1,3 @@
-"""A small organisation for handoff tests: a provider, its consumer, and a bystander department."""
+"""Rating tests share the small organisation of tests/handoff_world.py."""
 
-from __future__ import annotations
-
-from dataclasses import dataclass
-from decimal import Decimal
-
-import pytest
-
-from tests import factories
-from tracker.extensions import db
-from tracker.models import Department, ServiceCommitment
-
-
-@dataclass
-class World:
-    provider: Department
-    consumer: Department
-    other: Department
-    commitment: ServiceCommitment
-
-
-@pytest.fixture
-def world(app) -> World:
-    provider = factories.make_department(code="IT", name="Information Technology")
-    consumer = factories.make_department(code="SALES", name="Sales")
-    other = factories.make_department(code="FIN", name="Finance")
-    calendar = factories.make_calendar(timezone="UTC", country=None, weekdays=range(7), hours=(("00:00", "00:00"),))
-    commitment = factories.make_commitment(provider=provider, calendar=calendar, title="Laptop for a new hire",
-                                           target_amount=Decimal("8"), target_unit="calendar_hours")
-    db.session.commit()
-    return World(provider, consumer, other, commitment)
+from tests.handoff_world import World, world  # noqa: F401 - the fixture and its type

@@ -9,6 +9,8 @@
     var config = {
       responsive: true,
       displaylogo: false,
+      // No map is drawn, but should one ever be, its shapes come from the app, not the network.
+      topojsonURL: "/static/vendor/plotly/topojson/",
       modeBarButtonsToRemove: ["sendDataToCloud"],
       toImageButtonOptions: { format: "png", filename: element.id, scale: 2 }
     };
