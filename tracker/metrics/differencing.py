@@ -47,13 +47,14 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
+from sqlalchemy.sql import coercions, roles
+from sqlalchemy.sql.visitors import replacement_traverse
 
 from tracker.extensions import db
 from tracker.metrics import periods as P
 from tracker.metrics.confidentiality import hidden_part_ok, shown
-from tracker.metrics.rollups import company_zone
-from tracker.metrics.sqlperiods import period_column
+from tracker.metrics.models import MetricAtom, MetricAtomRater
 from tracker.models import Rating
 
 Scope = tuple[int, int]
@@ -74,29 +75,69 @@ def span(kind: str, starts: Iterable[dt.date]) -> tuple[dt.date, dt.date]:
     return first, P.next_start(last_week, "week")
 
 
-def load_atoms(first: dt.date, end: dt.date, *conditions, scopes: str = "all") -> dict[Scope, dict[Atom, set]]:
-    """{scope: {atom: rater keys}} for the ratings whose local day is in [first, end).
+def load_atom_counts(first: dt.date, end: dt.date, *conditions, scopes: str = "all") -> dict[Scope, dict[Atom, int]]:
+    """{scope: {atom: distinct raters}} for the atoms whose week starts in [first, end).
 
-    `scopes` says which scopes to fill: "pairs" (provider, consumer) only, or "all" (pairs plus
-    each provider's and consumer's totals and the company's).
+    `conditions` are written on the ratings table (Rating.provider_id == 3, ...) and are applied to
+    the scope's own provider_id and consumer_id. `scopes` says which scopes to fill: "pairs"
+    (provider, consumer) only, or "all" (pairs plus each provider's and consumer's totals and the
+    company's). Read from the metric_atoms rollup (rollups.py keeps it current).
     """
-    zone = company_zone()
-    lower, _ = P.utc_bounds(first, "week", zone)
-    upper = P.utc_bounds(end, "week", zone)[0]
-    dialect = db.session.get_bind().dialect.name
-    week = period_column(dialect, "week", zone, "ratings.created_at", lower, upper)
-    month = period_column(dialect, "month", zone, "ratings.created_at", lower, upper)
-    query = (select(Rating.provider_id, Rating.consumer_id, Rating.rater_key, week, month)
-             .where(Rating.created_at >= lower, Rating.created_at < upper, *conditions)
-             .group_by(Rating.provider_id, Rating.consumer_id, Rating.rater_key, week, month))
+    query = select(MetricAtom.provider_id, MetricAtom.consumer_id, MetricAtom.week_start, MetricAtom.month_start,
+                   MetricAtom.raters).where(*_atom_filter(MetricAtom, first, end, conditions, scopes),
+                                            MetricAtom.raters > 0)
+    counts: dict = defaultdict(dict)
+    for provider, consumer, week_start, month_start, raters in db.session.execute(query):
+        counts[(provider, consumer)][(_as_date(week_start), _as_date(month_start))] = raters
+    return counts
+
+
+def load_atoms(first: dt.date, end: dt.date, *conditions, scopes: str = "all",
+               only: Iterable[Scope] | None = None) -> dict[Scope, dict[Atom, set]]:
+    """{scope: {atom: rater keys}} for the atoms whose week starts in [first, end).
+
+    Arguments as for load_atom_counts; `only`, when given, restricts the result to those scopes.
+    Read from the metric_atom_raters rollup.
+    """
+    where = _atom_filter(MetricAtomRater, first, end, conditions, scopes)
+    columns = (MetricAtomRater.provider_id, MetricAtomRater.consumer_id, MetricAtomRater.week_start,
+               MetricAtomRater.month_start, MetricAtomRater.rater_key)
+    if only is None:
+        queries = [select(*columns).where(*where)]
+    else:
+        wanted = sorted(set(only))
+        queries = [select(*columns).where(*where, tuple_(MetricAtomRater.provider_id, MetricAtomRater.consumer_id)
+                                          .in_(wanted[i:i + _SCOPES_PER_QUERY]))
+                   for i in range(0, len(wanted), _SCOPES_PER_QUERY)]
     atoms: dict = defaultdict(lambda: defaultdict(set))
-    for provider, consumer, rater, week_start, month_start in db.session.execute(query):
-        atom = (_as_date(week_start), _as_date(month_start))
-        targets = ((provider, consumer),) if scopes == "pairs" else (
-            (provider, consumer), (provider, 0), (0, consumer), (0, 0))
-        for scope in targets:
-            atoms[scope][atom].add(rater)
+    for query in queries:
+        for provider, consumer, week_start, month_start, rater in db.session.execute(query):
+            atoms[(provider, consumer)][(_as_date(week_start), _as_date(month_start))].add(rater)
     return atoms
+
+
+_SCOPES_PER_QUERY = 400
+
+
+def _atom_filter(model, first: dt.date, end: dt.date, conditions, scopes: str) -> list:
+    """WHERE terms for an atom table: the span, the kind of scope, and the callers' conditions."""
+    where = [model.week_start >= first, model.week_start < end]
+    if scopes == "pairs":
+        where += [model.provider_id > 0, model.consumer_id > 0]
+    ratings = Rating.__table__
+    columns = {ratings.c.provider_id: model.__table__.c.provider_id,
+               ratings.c.consumer_id: model.__table__.c.consumer_id}
+
+    def swap(element, **_):
+        if element in columns:
+            return columns[element]
+        if getattr(element, "table", None) is ratings:
+            raise ValueError(f"atoms know no rating column {element.key!r}")
+        return None
+
+    for condition in conditions:
+        where.append(replacement_traverse(coercions.expect(roles.WhereHavingRole, condition), {}, swap))
+    return where
 
 
 def _as_date(value) -> dt.date:
@@ -105,6 +146,10 @@ def _as_date(value) -> dt.date:
 
 def _ok(raters: set, k: int) -> bool:
     return hidden_part_ok(len(raters), k)
+
+
+def _ok_count(raters: int, k: int) -> bool:
+    return hidden_part_ok(raters, k)
 
 
 def _union(sets: Iterable[set]) -> set:
@@ -156,6 +201,21 @@ def shown_periods(atoms: dict[Atom, set], k: int) -> dict[str, set[dt.date]]:
     return {"week": shown_weeks, "month": shown_months, "quarter": shown_quarters}
 
 
+def thick_shown_periods(counts: dict[Atom, int]) -> dict[str, set[dt.date]]:
+    """shown_periods for a scope none of whose atoms holds 1..k-1 raters: every period with ratings.
+
+    Every atom (and so every block of the argument above) is empty or holds at least k raters, so
+    every difference of shown numbers is a union of such groups. shown_periods gives the same:
+    each non-empty week has an atom of at least k raters and no thin atom, so it is shown; then
+    every month's and quarter's remainder is empty, and each non-empty month and quarter, which
+    holds a non-empty atom, is shown.
+    """
+    present = {atom for atom, raters in counts.items() if raters > 0}
+    months = {month for _, month in present}
+    return {"week": {week for week, _ in present}, "month": months,
+            "quarter": {P.period_start(month, "quarter") for month in months}}
+
+
 class PeriodGuard:
     """Answers "may this scope's value for this period be shown?" for a set of periods."""
 
@@ -164,7 +224,10 @@ class PeriodGuard:
         self.k = k
         self.starts = frozenset(starts)
         first, end = span(kind, self.starts)
-        self._atoms = load_atoms(first, end, *conditions, scopes=scopes)
+        self._counts = load_atom_counts(first, end, *conditions, scopes=scopes)
+        # Only scopes with a thin atom (1..k-1 raters) need the rater sets and the full rule.
+        thin = [scope for scope, atoms in self._counts.items() if not all(_ok_count(n, k) for n in atoms.values())]
+        self._atoms = load_atoms(first, end, *conditions, scopes=scopes, only=thin) if thin else {}
         self._cache: dict[Scope, set[dt.date]] = {}
 
     def allows(self, provider_id: int, consumer_id: int, start: dt.date) -> bool:
@@ -172,8 +235,10 @@ class PeriodGuard:
             raise ValueError(f"{start} is outside the periods this guard has read")
         scope = (provider_id, consumer_id)
         if scope not in self._cache:
-            atoms = self._atoms.get(scope, {})
-            self._cache[scope] = shown_periods(atoms, self.k)[self.kind] if atoms else set()
+            if scope in self._atoms:
+                self._cache[scope] = shown_periods(self._atoms[scope], self.k)[self.kind]
+            else:
+                self._cache[scope] = thick_shown_periods(self._counts.get(scope, {}))[self.kind]
         return start in self._cache[scope]
 
     def hides(self, provider_id: int, consumer_id: int, start: dt.date) -> bool:
