@@ -44,17 +44,18 @@ its visible pairs) is handled by the margin rule in services.matrix and services
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import String, select, tuple_, type_coerce
 from sqlalchemy.sql import coercions, roles
 from sqlalchemy.sql.visitors import replacement_traverse
 
 from tracker.extensions import db
 from tracker.metrics import periods as P
-from tracker.metrics.confidentiality import hidden_part_ok, shown
-from tracker.metrics.models import MetricAtom, MetricAtomRater
+from tracker.metrics.confidentiality import hidden_part_ok
+from tracker.metrics.models import MetricAtom, MetricAtomRater, MetricPeriod
 from tracker.models import Rating
 
 Scope = tuple[int, int]
@@ -83,9 +84,9 @@ def load_atom_counts(first: dt.date, end: dt.date, *conditions, scopes: str = "a
     (provider, consumer) only, or "all" (pairs plus each provider's and consumer's totals and the
     company's). Read from the metric_atoms rollup (rollups.py keeps it current).
     """
-    query = select(MetricAtom.provider_id, MetricAtom.consumer_id, MetricAtom.week_start, MetricAtom.month_start,
-                   MetricAtom.raters).where(*_atom_filter(MetricAtom, first, end, conditions, scopes),
-                                            MetricAtom.raters > 0)
+    query = (select(MetricAtom.provider_id, MetricAtom.consumer_id, type_coerce(MetricAtom.week_start, String),
+                    type_coerce(MetricAtom.month_start, String), MetricAtom.raters)
+             .where(*_atom_filter(MetricAtom, first, end, conditions, scopes), MetricAtom.raters > 0))
     counts: dict = defaultdict(dict)
     for provider, consumer, week_start, month_start, raters in db.session.execute(query):
         counts[(provider, consumer)][(_as_date(week_start), _as_date(month_start))] = raters
@@ -100,8 +101,9 @@ def load_atoms(first: dt.date, end: dt.date, *conditions, scopes: str = "all",
     Read from the metric_atom_raters rollup.
     """
     where = _atom_filter(MetricAtomRater, first, end, conditions, scopes)
-    columns = (MetricAtomRater.provider_id, MetricAtomRater.consumer_id, MetricAtomRater.week_start,
-               MetricAtomRater.month_start, MetricAtomRater.rater_key)
+    columns = (MetricAtomRater.provider_id, MetricAtomRater.consumer_id,
+               type_coerce(MetricAtomRater.week_start, String), type_coerce(MetricAtomRater.month_start, String),
+               MetricAtomRater.rater_key)
     if only is None:
         queries = [select(*columns).where(*where)]
     else:
@@ -140,6 +142,41 @@ def _atom_filter(model, first: dt.date, end: dt.date, conditions, scopes: str) -
     return where
 
 
+def _period_totals(first: dt.date, end: dt.date, counts: dict[Scope, dict[Atom, int]],
+                   scopes: list[Scope]) -> dict[Scope, dict[frozenset, int]]:
+    """{scope: {the non-empty atoms of one period: its distinct raters}} for the periods wholly in [first, end)."""
+    wanted = set(scopes)
+    query = (select(MetricPeriod.provider_id, MetricPeriod.consumer_id, MetricPeriod.period_kind,
+                    type_coerce(MetricPeriod.period_start, String), MetricPeriod.raters)
+             .where(MetricPeriod.period_start >= P.period_start(first, "month"), MetricPeriod.period_start < end))
+    totals: dict = defaultdict(dict)
+    for provider, consumer, kind, start, raters in db.session.execute(query):
+        if (provider, consumer) not in wanted:
+            continue
+        atoms = _period_atoms(kind, _as_date(start), first, end)
+        if atoms is not None:
+            totals[(provider, consumer)][atoms.intersection(counts[(provider, consumer)])] = raters
+    return totals
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_atoms(kind: str, start: dt.date, first: dt.date, end: dt.date) -> frozenset | None:
+    """Every atom of one period, or None when some of them lie outside [first, end)."""
+    after = P.next_start(start, kind)
+    weeks = P.period_start(start, "week"), P.period_start(after - dt.timedelta(days=1), "week")
+    if weeks[0] < first or weeks[1] >= end:
+        return None
+    atoms = set()
+    week = weeks[0]
+    while week <= weeks[1]:
+        for day in (week, week + dt.timedelta(days=6)):
+            if start <= day < after:
+                atoms.add((week, P.period_start(day, "month")))
+        week += dt.timedelta(days=7)
+    return frozenset(atoms)
+
+
+@functools.lru_cache(maxsize=4096)
 def _as_date(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
@@ -161,42 +198,75 @@ def _union(sets: Iterable[set]) -> set:
 
 def shown_periods(atoms: dict[Atom, set], k: int) -> dict[str, set[dt.date]]:
     """{kind: starts of the periods of that kind that may be shown} for one scope's atoms."""
+    return _decide({atom: len(raters) for atom, raters in atoms.items()}, k,
+                   lambda group: len(_union(atoms[a] for a in group)) >= k)
+
+
+class _NeedRaters(Exception):
+    """Counts alone cannot tell whether a union of atoms holds k raters."""
+
+
+def _count_oracle(counts: dict[Atom, int], totals: dict[frozenset, int], k: int):
+    """`big` for _decide from atom counts, bounds and whole-period totals; raises _NeedRaters if unsure.
+
+    A union of atoms holds at least as many raters as its largest atom and at most their sum; a
+    union that is every atom of a week, month or quarter holds that period's distinct raters.
+    """
+    def big(group) -> bool:
+        sizes = [counts[a] for a in group]
+        if not sizes or sum(sizes) < k:
+            return False
+        if max(sizes) >= k:
+            return True
+        exact = totals.get(frozenset(group))
+        if exact is None:
+            raise _NeedRaters
+        return exact >= k
+    return big
+
+
+def _decide(counts: dict[Atom, int], k: int, big) -> dict[str, set[dt.date]]:
+    """The rule of the module docstring for one scope; `big(atoms)` says whether their union holds k raters."""
+    def ok(group) -> bool:
+        return not group or big(group)
+
     weeks: dict = defaultdict(dict)
     months: dict = defaultdict(dict)
-    for (week, month), raters in atoms.items():
-        weeks[week][month] = raters
-        months[month][week] = raters
+    for atom in counts:
+        week, month = atom
+        weeks[week][month] = atom
+        months[month][week] = atom
     shown_weeks = {week for week, parts in weeks.items()
-                   if shown(len(_union(parts.values())), k) and all(_ok(r, k) for r in parts.values())}
+                   if big(list(parts.values())) and all(ok([a]) for a in parts.values())}
     shown_months = set()
     month_rest: dict = {}
     for month, parts in sorted(months.items()):
-        rest = _union(r for week, r in parts.items() if week not in shown_weeks)
-        month_shown = shown(len(_union(parts.values())), k)
-        if month_shown and not _ok(rest, k):
+        rest = [a for week, a in parts.items() if week not in shown_weeks]
+        month_shown = big(list(parts.values()))
+        if month_shown and not ok(rest):
             # Hide weeks wholly inside the month (their ratings are in no other month) to make up k.
             inside = sorted((w for w in parts if w in shown_weeks and len(weeks[w]) == 1),
-                            key=lambda w: (len(parts[w]), w))
+                            key=lambda w: (counts[parts[w]], w))
             taken, widened = [], rest
             for week in inside:
-                if _ok(widened, k):
+                if ok(widened):
                     break
                 taken.append(week)
-                widened = widened | parts[week]
-            if _ok(widened, k):  # else the month is hidden and its weeks may stay
+                widened = [*widened, parts[week]]
+            if ok(widened):  # else the month is hidden and its weeks may stay
                 shown_weeks.difference_update(taken)
                 rest = widened
         month_rest[month] = rest
-        if month_shown and _ok(rest, k):
+        if month_shown and ok(rest):
             shown_months.add(month)
     quarters: dict = defaultdict(list)
     for month in months:
         quarters[P.period_start(month, "quarter")].append(month)
     shown_quarters = set()
     for quarter, members in quarters.items():
-        total = _union(_union(months[m].values()) for m in members)
-        rest = _union(month_rest[m] for m in members if m not in shown_months)
-        if shown(len(total), k) and _ok(rest, k):
+        total = [a for m in members for a in months[m].values()]
+        rest = [a for m in members if m not in shown_months for a in month_rest[m]]
+        if big(total) and ok(rest):
             shown_quarters.add(quarter)
     return {"week": shown_weeks, "month": shown_months, "quarter": shown_quarters}
 
@@ -224,22 +294,30 @@ class PeriodGuard:
         self.k = k
         self.starts = frozenset(starts)
         first, end = span(kind, self.starts)
-        self._counts = load_atom_counts(first, end, *conditions, scopes=scopes)
-        # Only scopes with a thin atom (1..k-1 raters) need the rater sets and the full rule.
-        thin = [scope for scope, atoms in self._counts.items() if not all(_ok_count(n, k) for n in atoms.values())]
-        self._atoms = load_atoms(first, end, *conditions, scopes=scopes, only=thin) if thin else {}
-        self._cache: dict[Scope, set[dt.date]] = {}
+        counts = load_atom_counts(first, end, *conditions, scopes=scopes)
+        self._shown: dict[Scope, dict[str, set[dt.date]]] = {}
+        # Scopes with no thin atom (1..k-1 raters) show every period; the others are decided from
+        # counts, bounds and period totals where these suffice, else from the rater sets.
+        thin = [scope for scope, atoms in counts.items() if not all(_ok_count(n, k) for n in atoms.values())]
+        for scope, atoms in counts.items():
+            if scope not in thin:
+                self._shown[scope] = thick_shown_periods(atoms)
+        totals = _period_totals(first, end, counts, thin) if thin else {}
+        unsure = []
+        for scope in thin:
+            try:
+                self._shown[scope] = _decide(counts[scope], k, _count_oracle(counts[scope], totals.get(scope, {}), k))
+            except _NeedRaters:
+                unsure.append(scope)
+        if unsure:
+            for scope, atoms in load_atoms(first, end, *conditions, scopes=scopes, only=unsure).items():
+                self._shown[scope] = shown_periods(atoms, k)
 
     def allows(self, provider_id: int, consumer_id: int, start: dt.date) -> bool:
         if start not in self.starts:
             raise ValueError(f"{start} is outside the periods this guard has read")
-        scope = (provider_id, consumer_id)
-        if scope not in self._cache:
-            if scope in self._atoms:
-                self._cache[scope] = shown_periods(self._atoms[scope], self.k)[self.kind]
-            else:
-                self._cache[scope] = thick_shown_periods(self._counts.get(scope, {}))[self.kind]
-        return start in self._cache[scope]
+        shown_here = self._shown.get((provider_id, consumer_id))
+        return shown_here is not None and start in shown_here[self.kind]
 
     def hides(self, provider_id: int, consumer_id: int, start: dt.date) -> bool:
         """True when the value must be suppressed although it may pass the threshold alone."""
