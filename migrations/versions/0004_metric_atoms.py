@@ -18,15 +18,14 @@ depends_on = None
 
 def upgrade():
     op.create_table('metric_atoms',
-    sa.Column('provider_id', sa.Integer(), autoincrement=False, nullable=False),
-    sa.Column('consumer_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('week_start', sa.Date(), nullable=False),
     sa.Column('month_start', sa.Date(), nullable=False),
+    sa.Column('provider_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('consumer_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('raters', sa.Integer(), nullable=False),
     sa.CheckConstraint('raters >= 0', name=op.f('ck_metric_atoms_raters_valid')),
-    sa.PrimaryKeyConstraint('provider_id', 'consumer_id', 'week_start', 'month_start', name=op.f('pk_metric_atoms'))
+    sa.PrimaryKeyConstraint('week_start', 'month_start', 'provider_id', 'consumer_id', name=op.f('pk_metric_atoms'))
     )
-    op.create_index('ix_metric_atoms_week_start', 'metric_atoms', ['week_start'], unique=False)
     op.create_table('metric_atom_raters',
     sa.Column('provider_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('consumer_id', sa.Integer(), autoincrement=False, nullable=False),
@@ -42,5 +41,4 @@ def upgrade():
 
 def downgrade():
     op.drop_table('metric_atom_raters')
-    op.drop_index('ix_metric_atoms_week_start', table_name='metric_atoms')
     op.drop_table('metric_atoms')

@@ -48,7 +48,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import String, select, tuple_, type_coerce
+from sqlalchemy import String, bindparam, select, type_coerce
 from sqlalchemy.sql import coercions, roles
 from sqlalchemy.sql.visitors import replacement_traverse
 
@@ -88,7 +88,7 @@ def load_atom_counts(first: dt.date, end: dt.date, *conditions, scopes: str = "a
                     type_coerce(MetricAtom.month_start, String), MetricAtom.raters)
              .where(*_atom_filter(MetricAtom, first, end, conditions, scopes), MetricAtom.raters > 0))
     counts: dict = defaultdict(dict)
-    for provider, consumer, week_start, month_start, raters in db.session.execute(query):
+    for provider, consumer, week_start, month_start, raters in db.session.connection().execute(query):
         counts[(provider, consumer)][(_as_date(week_start), _as_date(month_start))] = raters
     return counts
 
@@ -105,20 +105,42 @@ def load_atoms(first: dt.date, end: dt.date, *conditions, scopes: str = "all",
                type_coerce(MetricAtomRater.week_start, String), type_coerce(MetricAtomRater.month_start, String),
                MetricAtomRater.rater_key)
     if only is None:
-        queries = [select(*columns).where(*where)]
+        rows = db.session.execute(select(*columns).where(*where)).all()
     else:
-        wanted = sorted(set(only))
-        queries = [select(*columns).where(*where, tuple_(MetricAtomRater.provider_id, MetricAtomRater.consumer_id)
-                                          .in_(wanted[i:i + _SCOPES_PER_QUERY]))
-                   for i in range(0, len(wanted), _SCOPES_PER_QUERY)]
+        rows = _rows_by_provider(select(*columns).where(*where, *_one_provider(MetricAtomRater)), only)
     atoms: dict = defaultdict(lambda: defaultdict(set))
-    for query in queries:
-        for provider, consumer, week_start, month_start, rater in db.session.execute(query):
-            atoms[(provider, consumer)][(_as_date(week_start), _as_date(month_start))].add(rater)
+    for provider, consumer, week_start, month_start, rater in rows:
+        atoms[(provider, consumer)][(_as_date(week_start), _as_date(month_start))].add(rater)
     return atoms
 
 
-_SCOPES_PER_QUERY = 400
+def _thin_atom_raters(first: dt.date, end: dt.date, scopes: list[Scope], k: int) -> dict[Scope, dict[Atom, set]]:
+    """{scope: {atom: rater keys}} for the atoms of the given scopes that hold 1..k-1 raters."""
+    r, a = MetricAtomRater, MetricAtom
+    query = (select(r.provider_id, r.consumer_id, type_coerce(r.week_start, String),
+                    type_coerce(r.month_start, String), r.rater_key)
+             .join(a, (a.week_start == r.week_start) & (a.month_start == r.month_start)
+                   & (a.provider_id == r.provider_id) & (a.consumer_id == r.consumer_id))
+             .where(*_one_provider(r), r.week_start >= first, r.week_start < end, a.raters < k))
+    atoms: dict = defaultdict(lambda: defaultdict(set))
+    for provider, consumer, week_start, month_start, rater in _rows_by_provider(query, scopes):
+        atoms[(provider, consumer)][(_as_date(week_start), _as_date(month_start))].add(rater)
+    return atoms
+
+
+def _one_provider(model) -> tuple:
+    """WHERE terms for one provider id (:p) and a list of consumer ids (:cs): index ranges, unlike IN on pairs."""
+    return model.provider_id == bindparam("p"), model.consumer_id.in_(bindparam("cs", expanding=True))
+
+
+def _rows_by_provider(query, scopes: Iterable[Scope]) -> list:
+    """Rows of a query written with _one_provider, for the given scopes, one execution per provider."""
+    by_provider: dict = defaultdict(list)
+    for provider, consumer in sorted(set(scopes)):
+        by_provider[provider].append(consumer)
+    connection = db.session.connection()
+    return [row for provider, consumers in by_provider.items()
+            for row in connection.execute(query, {"p": provider, "cs": consumers})]
 
 
 def _atom_filter(model, first: dt.date, end: dt.date, conditions, scopes: str) -> list:
@@ -145,14 +167,14 @@ def _atom_filter(model, first: dt.date, end: dt.date, conditions, scopes: str) -
 def _period_totals(first: dt.date, end: dt.date, counts: dict[Scope, dict[Atom, int]],
                    scopes: list[Scope]) -> dict[Scope, dict[frozenset, int]]:
     """{scope: {the non-empty atoms of one period: its distinct raters}} for the periods wholly in [first, end)."""
-    wanted = set(scopes)
-    query = (select(MetricPeriod.provider_id, MetricPeriod.consumer_id, MetricPeriod.period_kind,
-                    type_coerce(MetricPeriod.period_start, String), MetricPeriod.raters)
-             .where(MetricPeriod.period_start >= P.period_start(first, "month"), MetricPeriod.period_start < end))
+    query = select(MetricPeriod.provider_id, MetricPeriod.consumer_id, MetricPeriod.period_kind,
+                   type_coerce(MetricPeriod.period_start, String), MetricPeriod.raters).where(
+        *_one_provider(MetricPeriod), MetricPeriod.period_kind.in_(P.PERIOD_KINDS),
+        MetricPeriod.period_start >= P.period_start(first, "month"),
+        MetricPeriod.period_start < end)
+    rows = _rows_by_provider(query, scopes)
     totals: dict = defaultdict(dict)
-    for provider, consumer, kind, start, raters in db.session.execute(query):
-        if (provider, consumer) not in wanted:
-            continue
+    for provider, consumer, kind, start, raters in rows:
         atoms = _period_atoms(kind, _as_date(start), first, end)
         if atoms is not None:
             totals[(provider, consumer)][atoms.intersection(counts[(provider, consumer)])] = raters
@@ -206,11 +228,14 @@ class _NeedRaters(Exception):
     """Counts alone cannot tell whether a union of atoms holds k raters."""
 
 
-def _count_oracle(counts: dict[Atom, int], totals: dict[frozenset, int], k: int):
+def _count_oracle(counts: dict[Atom, int], totals: dict[frozenset, int], k: int,
+                  thin_raters: dict[Atom, set] | None = None):
     """`big` for _decide from atom counts, bounds and whole-period totals; raises _NeedRaters if unsure.
 
     A union of atoms holds at least as many raters as its largest atom and at most their sum; a
-    union that is every atom of a week, month or quarter holds that period's distinct raters.
+    union that is every atom of a week, month or quarter holds that period's distinct raters. What
+    is left unsure is a union of atoms that each hold fewer than k raters: with `thin_raters`, the
+    rater sets of those atoms, it is counted exactly.
     """
     def big(group) -> bool:
         sizes = [counts[a] for a in group]
@@ -219,14 +244,21 @@ def _count_oracle(counts: dict[Atom, int], totals: dict[frozenset, int], k: int)
         if max(sizes) >= k:
             return True
         exact = totals.get(frozenset(group))
-        if exact is None:
+        if exact is not None:
+            return exact >= k
+        if thin_raters is None:
             raise _NeedRaters
-        return exact >= k
+        return len(_union(thin_raters[a] for a in group)) >= k
     return big
 
 
-def _decide(counts: dict[Atom, int], k: int, big) -> dict[str, set[dt.date]]:
-    """The rule of the module docstring for one scope; `big(atoms)` says whether their union holds k raters."""
+def _decide(counts: dict[Atom, int], k: int, big, whole=None) -> dict[str, set[dt.date]]:
+    """The rule of the module docstring for one scope; `big(atoms)` says whether their union holds k raters.
+
+    `whole(kind, start)`, when given, says whether a month or quarter lies wholly in the atoms read;
+    the others are left undecided (not shown). The periods a guard was asked about lie wholly in its
+    span, and a month cut by the span's edge holds no whole week, so this changes none of them.
+    """
     def ok(group) -> bool:
         return not group or big(group)
 
@@ -241,6 +273,9 @@ def _decide(counts: dict[Atom, int], k: int, big) -> dict[str, set[dt.date]]:
     shown_months = set()
     month_rest: dict = {}
     for month, parts in sorted(months.items()):
+        if whole is not None and not whole("month", month):
+            month_rest[month] = []
+            continue
         rest = [a for week, a in parts.items() if week not in shown_weeks]
         month_shown = big(list(parts.values()))
         if month_shown and not ok(rest):
@@ -264,6 +299,8 @@ def _decide(counts: dict[Atom, int], k: int, big) -> dict[str, set[dt.date]]:
         quarters[P.period_start(month, "quarter")].append(month)
     shown_quarters = set()
     for quarter, members in quarters.items():
+        if whole is not None and not whole("quarter", quarter):
+            continue
         total = [a for m in members for a in months[m].values()]
         rest = [a for m in members if m not in shown_months for a in month_rest[m]]
         if big(total) and ok(rest):
@@ -302,16 +339,27 @@ class PeriodGuard:
         for scope, atoms in counts.items():
             if scope not in thin:
                 self._shown[scope] = thick_shown_periods(atoms)
-        totals = _period_totals(first, end, counts, thin) if thin else {}
-        unsure = []
-        for scope in thin:
-            try:
-                self._shown[scope] = _decide(counts[scope], k, _count_oracle(counts[scope], totals.get(scope, {}), k))
-            except _NeedRaters:
-                unsure.append(scope)
+
+        def whole(kind: str, start: dt.date) -> bool:
+            return _period_atoms(kind, start, first, end) is not None
+
+        def decide(scopes: list[Scope], totals: dict, thin_raters: dict | None = None) -> list[Scope]:
+            unsure = []
+            for scope in scopes:
+                try:
+                    self._shown[scope] = _decide(counts[scope], k, _count_oracle(
+                        counts[scope], totals.get(scope, {}), k,
+                        None if thin_raters is None else thin_raters[scope]), whole)
+                except _NeedRaters:
+                    unsure.append(scope)
+            return unsure
+
+        unsure = decide(thin, {})
         if unsure:
-            for scope, atoms in load_atoms(first, end, *conditions, scopes=scopes, only=unsure).items():
-                self._shown[scope] = shown_periods(atoms, k)
+            totals = _period_totals(first, end, counts, unsure)
+            unsure = decide(unsure, totals)
+        if unsure:
+            decide(unsure, totals, _thin_atom_raters(first, end, unsure, k))
 
     def allows(self, provider_id: int, consumer_id: int, start: dt.date) -> bool:
         if start not in self.starts:
