@@ -39,6 +39,14 @@ The decision for a period depends only on the ratings of that period and of the 
 overlap it, never on the range a reader asked for, so two requests for different ranges cannot
 disagree about a value. Differencing across scopes within one period (a department total minus
 its visible pairs) is handled by the margin rule in services.matrix and services.scorecard.
+
+The atoms are read from rollups kept on every write (metric_atoms: distinct raters per scope and
+atom; metric_atom_raters: who). The rule only ever asks whether a union of atoms holds at least
+k raters. Most answers follow from counts alone: a scope none of whose atoms holds 1..k-1 raters
+shows every period with ratings (thick_shown_periods); otherwise a union is at least its largest
+atom and at most the sum of its atoms, a union that is a whole week, month or quarter has that
+period's count in metric_periods, and only the rest, unions of atoms that each hold fewer than k
+raters, is counted from the rater keys of those thin atoms.
 """
 
 from __future__ import annotations
