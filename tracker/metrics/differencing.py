@@ -44,9 +44,8 @@ The atoms are read from rollups kept on every write (metric_atoms: distinct rate
 atom; metric_atom_raters: who). The rule only ever asks whether a union of atoms holds at least
 k raters. Most answers follow from counts alone: a scope none of whose atoms holds 1..k-1 raters
 shows every period with ratings (thick_shown_periods); otherwise a union is at least its largest
-atom and at most the sum of its atoms, a union that is a whole week, month or quarter has that
-period's count in metric_periods, and only the rest, unions of atoms that each hold fewer than k
-raters, is counted from the rater keys of those thin atoms.
+atom and at most the sum of its atoms, so only unions of atoms that each hold fewer than k
+raters are left, and these are counted from the rater keys of those thin atoms.
 """
 
 from __future__ import annotations
@@ -63,7 +62,7 @@ from sqlalchemy.sql.visitors import replacement_traverse
 from tracker.extensions import db
 from tracker.metrics import periods as P
 from tracker.metrics.confidentiality import hidden_part_ok
-from tracker.metrics.models import MetricAtom, MetricAtomRater, MetricPeriod
+from tracker.metrics.models import MetricAtom, MetricAtomRater
 from tracker.models import Rating
 
 Scope = tuple[int, int]
@@ -172,23 +171,6 @@ def _atom_filter(model, first: dt.date, end: dt.date, conditions, scopes: str) -
     return where
 
 
-def _period_totals(first: dt.date, end: dt.date, counts: dict[Scope, dict[Atom, int]],
-                   scopes: list[Scope]) -> dict[Scope, dict[frozenset, int]]:
-    """{scope: {the non-empty atoms of one period: its distinct raters}} for the periods wholly in [first, end)."""
-    query = select(MetricPeriod.provider_id, MetricPeriod.consumer_id, MetricPeriod.period_kind,
-                   type_coerce(MetricPeriod.period_start, String), MetricPeriod.raters).where(
-        *_one_provider(MetricPeriod), MetricPeriod.period_kind.in_(P.PERIOD_KINDS),
-        MetricPeriod.period_start >= P.period_start(first, "month"),
-        MetricPeriod.period_start < end)
-    rows = _rows_by_provider(query, scopes)
-    totals: dict = defaultdict(dict)
-    for provider, consumer, kind, start, raters in rows:
-        atoms = _period_atoms(kind, _as_date(start), first, end)
-        if atoms is not None:
-            totals[(provider, consumer)][atoms.intersection(counts[(provider, consumer)])] = raters
-    return totals
-
-
 @functools.lru_cache(maxsize=4096)
 def _period_atoms(kind: str, start: dt.date, first: dt.date, end: dt.date) -> frozenset | None:
     """Every atom of one period, or None when some of them lie outside [first, end)."""
@@ -236,12 +218,10 @@ class _NeedRaters(Exception):
     """Counts alone cannot tell whether a union of atoms holds k raters."""
 
 
-def _count_oracle(counts: dict[Atom, int], totals: dict[frozenset, int], k: int,
-                  thin_raters: dict[Atom, set] | None = None):
-    """`big` for _decide from atom counts, bounds and whole-period totals; raises _NeedRaters if unsure.
+def _count_oracle(counts: dict[Atom, int], k: int, thin_raters: dict[Atom, set] | None = None):
+    """`big` for _decide from atom counts; raises _NeedRaters when they cannot tell.
 
-    A union of atoms holds at least as many raters as its largest atom and at most their sum; a
-    union that is every atom of a week, month or quarter holds that period's distinct raters. What
+    A union of atoms holds at least as many raters as its largest atom and at most their sum. What
     is left unsure is a union of atoms that each hold fewer than k raters: with `thin_raters`, the
     rater sets of those atoms, it is counted exactly.
     """
@@ -251,9 +231,6 @@ def _count_oracle(counts: dict[Atom, int], totals: dict[frozenset, int], k: int,
             return False
         if max(sizes) >= k:
             return True
-        exact = totals.get(frozenset(group))
-        if exact is not None:
-            return exact >= k
         if thin_raters is None:
             raise _NeedRaters
         return len(_union(thin_raters[a] for a in group)) >= k
@@ -342,7 +319,7 @@ class PeriodGuard:
         counts = load_atom_counts(first, end, *conditions, scopes=scopes)
         self._shown: dict[Scope, dict[str, set[dt.date]]] = {}
         # Scopes with no thin atom (1..k-1 raters) show every period; the others are decided from
-        # counts, bounds and period totals where these suffice, else from the rater sets.
+        # the atom counts where these suffice, else with the raters of their thin atoms.
         thin = [scope for scope, atoms in counts.items() if not all(_ok_count(n, k) for n in atoms.values())]
         for scope, atoms in counts.items():
             if scope not in thin:
@@ -351,23 +328,19 @@ class PeriodGuard:
         def whole(kind: str, start: dt.date) -> bool:
             return _period_atoms(kind, start, first, end) is not None
 
-        def decide(scopes: list[Scope], totals: dict, thin_raters: dict | None = None) -> list[Scope]:
+        def decide(scopes: list[Scope], thin_raters: dict | None = None) -> list[Scope]:
             unsure = []
             for scope in scopes:
                 try:
                     self._shown[scope] = _decide(counts[scope], k, _count_oracle(
-                        counts[scope], totals.get(scope, {}), k,
-                        None if thin_raters is None else thin_raters[scope]), whole)
+                        counts[scope], k, None if thin_raters is None else thin_raters[scope]), whole)
                 except _NeedRaters:
                     unsure.append(scope)
             return unsure
 
-        unsure = decide(thin, {})
+        unsure = decide(thin)
         if unsure:
-            totals = _period_totals(first, end, counts, unsure)
-            unsure = decide(unsure, totals)
-        if unsure:
-            decide(unsure, totals, _thin_atom_raters(first, end, unsure, k))
+            decide(unsure, _thin_atom_raters(first, end, unsure, k))
 
     def allows(self, provider_id: int, consumer_id: int, start: dt.date) -> bool:
         if start not in self.starts:
