@@ -39,21 +39,30 @@ The decision for a period depends only on the ratings of that period and of the 
 overlap it, never on the range a reader asked for, so two requests for different ranges cannot
 disagree about a value. Differencing across scopes within one period (a department total minus
 its visible pairs) is handled by the margin rule in services.matrix and services.scorecard.
+
+The atoms are read from rollups kept on every write (metric_atoms: distinct raters per scope and
+atom; metric_atom_raters: who). The rule only ever asks whether a union of atoms holds at least
+k raters. Most answers follow from counts alone: a scope none of whose atoms holds 1..k-1 raters
+shows every period with ratings (thick_shown_periods); otherwise a union is at least its largest
+atom and at most the sum of its atoms, so only unions of atoms that each hold fewer than k
+raters are left, and these are counted from the rater keys of those thin atoms.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import String, bindparam, select, type_coerce
+from sqlalchemy.sql import coercions, roles
+from sqlalchemy.sql.visitors import replacement_traverse
 
 from tracker.extensions import db
 from tracker.metrics import periods as P
-from tracker.metrics.confidentiality import hidden_part_ok, shown
-from tracker.metrics.rollups import company_zone
-from tracker.metrics.sqlperiods import period_column
+from tracker.metrics.confidentiality import hidden_part_ok
+from tracker.metrics.models import MetricAtom, MetricAtomRater
 from tracker.models import Rating
 
 Scope = tuple[int, int]
@@ -74,37 +83,122 @@ def span(kind: str, starts: Iterable[dt.date]) -> tuple[dt.date, dt.date]:
     return first, P.next_start(last_week, "week")
 
 
-def load_atoms(first: dt.date, end: dt.date, *conditions, scopes: str = "all") -> dict[Scope, dict[Atom, set]]:
-    """{scope: {atom: rater keys}} for the ratings whose local day is in [first, end).
+def load_atom_counts(first: dt.date, end: dt.date, *conditions, scopes: str = "all") -> dict[Scope, dict[Atom, int]]:
+    """{scope: {atom: distinct raters}} for the atoms whose week starts in [first, end).
 
-    `scopes` says which scopes to fill: "pairs" (provider, consumer) only, or "all" (pairs plus
-    each provider's and consumer's totals and the company's).
+    `conditions` are written on the ratings table (Rating.provider_id == 3, ...) and are applied to
+    the scope's own provider_id and consumer_id. `scopes` says which scopes to fill: "pairs"
+    (provider, consumer) only, or "all" (pairs plus each provider's and consumer's totals and the
+    company's). Read from the metric_atoms rollup (rollups.py keeps it current).
     """
-    zone = company_zone()
-    lower, _ = P.utc_bounds(first, "week", zone)
-    upper = P.utc_bounds(end, "week", zone)[0]
-    dialect = db.session.get_bind().dialect.name
-    week = period_column(dialect, "week", zone, "ratings.created_at", lower, upper)
-    month = period_column(dialect, "month", zone, "ratings.created_at", lower, upper)
-    query = (select(Rating.provider_id, Rating.consumer_id, Rating.rater_key, week, month)
-             .where(Rating.created_at >= lower, Rating.created_at < upper, *conditions)
-             .group_by(Rating.provider_id, Rating.consumer_id, Rating.rater_key, week, month))
+    query = (select(MetricAtom.provider_id, MetricAtom.consumer_id, type_coerce(MetricAtom.week_start, String),
+                    type_coerce(MetricAtom.month_start, String), MetricAtom.raters)
+             .where(*_atom_filter(MetricAtom, first, end, conditions, scopes), MetricAtom.raters > 0))
+    counts: dict = defaultdict(dict)
+    for provider, consumer, week_start, month_start, raters in db.session.connection().execute(query):
+        counts[(provider, consumer)][(_as_date(week_start), _as_date(month_start))] = raters
+    return counts
+
+
+def load_atoms(first: dt.date, end: dt.date, *conditions, scopes: str = "all",
+               only: Iterable[Scope] | None = None) -> dict[Scope, dict[Atom, set]]:
+    """{scope: {atom: rater keys}} for the atoms whose week starts in [first, end).
+
+    Arguments as for load_atom_counts; `only`, when given, restricts the result to those scopes.
+    Read from the metric_atom_raters rollup.
+    """
+    where = _atom_filter(MetricAtomRater, first, end, conditions, scopes)
+    columns = (MetricAtomRater.provider_id, MetricAtomRater.consumer_id,
+               type_coerce(MetricAtomRater.week_start, String), type_coerce(MetricAtomRater.month_start, String),
+               MetricAtomRater.rater_key)
+    if only is None:
+        rows = db.session.execute(select(*columns).where(*where)).all()
+    else:
+        rows = _rows_by_provider(select(*columns).where(*where, *_one_provider(MetricAtomRater)), only)
     atoms: dict = defaultdict(lambda: defaultdict(set))
-    for provider, consumer, rater, week_start, month_start in db.session.execute(query):
-        atom = (_as_date(week_start), _as_date(month_start))
-        targets = ((provider, consumer),) if scopes == "pairs" else (
-            (provider, consumer), (provider, 0), (0, consumer), (0, 0))
-        for scope in targets:
-            atoms[scope][atom].add(rater)
+    for provider, consumer, week_start, month_start, rater in rows:
+        atoms[(provider, consumer)][(_as_date(week_start), _as_date(month_start))].add(rater)
     return atoms
 
 
+def _thin_atom_raters(first: dt.date, end: dt.date, scopes: list[Scope], k: int) -> dict[Scope, dict[Atom, set]]:
+    """{scope: {atom: rater keys}} for the atoms of the given scopes that hold 1..k-1 raters."""
+    r, a = MetricAtomRater, MetricAtom
+    query = (select(r.provider_id, r.consumer_id, type_coerce(r.week_start, String),
+                    type_coerce(r.month_start, String), r.rater_key)
+             .join(a, (a.week_start == r.week_start) & (a.month_start == r.month_start)
+                   & (a.provider_id == r.provider_id) & (a.consumer_id == r.consumer_id))
+             .where(*_one_provider(r), r.week_start >= first, r.week_start < end, a.raters < k))
+    atoms: dict = defaultdict(lambda: defaultdict(set))
+    for provider, consumer, week_start, month_start, rater in _rows_by_provider(query, scopes):
+        atoms[(provider, consumer)][(_as_date(week_start), _as_date(month_start))].add(rater)
+    return atoms
+
+
+def _one_provider(model) -> tuple:
+    """WHERE terms for one provider id (:p) and a list of consumer ids (:cs): index ranges, unlike IN on pairs."""
+    return model.provider_id == bindparam("p"), model.consumer_id.in_(bindparam("cs", expanding=True))
+
+
+def _rows_by_provider(query, scopes: Iterable[Scope]) -> list:
+    """Rows of a query written with _one_provider, for the given scopes, one execution per provider."""
+    by_provider: dict = defaultdict(list)
+    for provider, consumer in sorted(set(scopes)):
+        by_provider[provider].append(consumer)
+    connection = db.session.connection()
+    return [row for provider, consumers in by_provider.items()
+            for row in connection.execute(query, {"p": provider, "cs": consumers})]
+
+
+def _atom_filter(model, first: dt.date, end: dt.date, conditions, scopes: str) -> list:
+    """WHERE terms for an atom table: the span, the kind of scope, and the callers' conditions."""
+    where = [model.week_start >= first, model.week_start < end]
+    if scopes == "pairs":
+        where += [model.provider_id > 0, model.consumer_id > 0]
+    ratings = Rating.__table__
+    columns = {ratings.c.provider_id: model.__table__.c.provider_id,
+               ratings.c.consumer_id: model.__table__.c.consumer_id}
+
+    def swap(element, **_):
+        if element in columns:
+            return columns[element]
+        if getattr(element, "table", None) is ratings:
+            raise ValueError(f"atoms know no rating column {element.key!r}")
+        return None
+
+    for condition in conditions:
+        where.append(replacement_traverse(coercions.expect(roles.WhereHavingRole, condition), {}, swap))
+    return where
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_atoms(kind: str, start: dt.date, first: dt.date, end: dt.date) -> frozenset | None:
+    """Every atom of one period, or None when some of them lie outside [first, end)."""
+    after = P.next_start(start, kind)
+    weeks = P.period_start(start, "week"), P.period_start(after - dt.timedelta(days=1), "week")
+    if weeks[0] < first or weeks[1] >= end:
+        return None
+    atoms = set()
+    week = weeks[0]
+    while week <= weeks[1]:
+        for day in (week, week + dt.timedelta(days=6)):
+            if start <= day < after:
+                atoms.add((week, P.period_start(day, "month")))
+        week += dt.timedelta(days=7)
+    return frozenset(atoms)
+
+
+@functools.lru_cache(maxsize=4096)
 def _as_date(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def _ok(raters: set, k: int) -> bool:
     return hidden_part_ok(len(raters), k)
+
+
+def _ok_count(raters: int, k: int) -> bool:
+    return hidden_part_ok(raters, k)
 
 
 def _union(sets: Iterable[set]) -> set:
@@ -116,44 +210,102 @@ def _union(sets: Iterable[set]) -> set:
 
 def shown_periods(atoms: dict[Atom, set], k: int) -> dict[str, set[dt.date]]:
     """{kind: starts of the periods of that kind that may be shown} for one scope's atoms."""
+    return _decide({atom: len(raters) for atom, raters in atoms.items()}, k,
+                   lambda group: len(_union(atoms[a] for a in group)) >= k)
+
+
+class _NeedRaters(Exception):
+    """Counts alone cannot tell whether a union of atoms holds k raters."""
+
+
+def _count_oracle(counts: dict[Atom, int], k: int, thin_raters: dict[Atom, set] | None = None):
+    """`big` for _decide from atom counts; raises _NeedRaters when they cannot tell.
+
+    A union of atoms holds at least as many raters as its largest atom and at most their sum. What
+    is left unsure is a union of atoms that each hold fewer than k raters: with `thin_raters`, the
+    rater sets of those atoms, it is counted exactly.
+    """
+    def big(group) -> bool:
+        sizes = [counts[a] for a in group]
+        if not sizes or sum(sizes) < k:
+            return False
+        if max(sizes) >= k:
+            return True
+        if thin_raters is None:
+            raise _NeedRaters
+        return len(_union(thin_raters[a] for a in group)) >= k
+    return big
+
+
+def _decide(counts: dict[Atom, int], k: int, big, whole=None) -> dict[str, set[dt.date]]:
+    """The rule of the module docstring for one scope; `big(atoms)` says whether their union holds k raters.
+
+    `whole(kind, start)`, when given, says whether a month or quarter lies wholly in the atoms read;
+    the others are left undecided (not shown). The periods a guard was asked about lie wholly in its
+    span, and a month cut by the span's edge holds no whole week, so this changes none of them.
+    """
+    def ok(group) -> bool:
+        return not group or big(group)
+
     weeks: dict = defaultdict(dict)
     months: dict = defaultdict(dict)
-    for (week, month), raters in atoms.items():
-        weeks[week][month] = raters
-        months[month][week] = raters
+    for atom in counts:
+        week, month = atom
+        weeks[week][month] = atom
+        months[month][week] = atom
     shown_weeks = {week for week, parts in weeks.items()
-                   if shown(len(_union(parts.values())), k) and all(_ok(r, k) for r in parts.values())}
+                   if big(list(parts.values())) and all(ok([a]) for a in parts.values())}
     shown_months = set()
     month_rest: dict = {}
     for month, parts in sorted(months.items()):
-        rest = _union(r for week, r in parts.items() if week not in shown_weeks)
-        month_shown = shown(len(_union(parts.values())), k)
-        if month_shown and not _ok(rest, k):
+        if whole is not None and not whole("month", month):
+            month_rest[month] = []
+            continue
+        rest = [a for week, a in parts.items() if week not in shown_weeks]
+        month_shown = big(list(parts.values()))
+        if month_shown and not ok(rest):
             # Hide weeks wholly inside the month (their ratings are in no other month) to make up k.
             inside = sorted((w for w in parts if w in shown_weeks and len(weeks[w]) == 1),
-                            key=lambda w: (len(parts[w]), w))
+                            key=lambda w: (counts[parts[w]], w))
             taken, widened = [], rest
             for week in inside:
-                if _ok(widened, k):
+                if ok(widened):
                     break
                 taken.append(week)
-                widened = widened | parts[week]
-            if _ok(widened, k):  # else the month is hidden and its weeks may stay
+                widened = [*widened, parts[week]]
+            if ok(widened):  # else the month is hidden and its weeks may stay
                 shown_weeks.difference_update(taken)
                 rest = widened
         month_rest[month] = rest
-        if month_shown and _ok(rest, k):
+        if month_shown and ok(rest):
             shown_months.add(month)
     quarters: dict = defaultdict(list)
     for month in months:
         quarters[P.period_start(month, "quarter")].append(month)
     shown_quarters = set()
     for quarter, members in quarters.items():
-        total = _union(_union(months[m].values()) for m in members)
-        rest = _union(month_rest[m] for m in members if m not in shown_months)
-        if shown(len(total), k) and _ok(rest, k):
+        if whole is not None and not whole("quarter", quarter):
+            continue
+        total = [a for m in members for a in months[m].values()]
+        rest = [a for m in members if m not in shown_months for a in month_rest[m]]
+        if big(total) and ok(rest):
             shown_quarters.add(quarter)
     return {"week": shown_weeks, "month": shown_months, "quarter": shown_quarters}
+
+
+def thick_shown_periods(counts: dict[Atom, int]) -> dict[str, set[dt.date]]:
+    """shown_periods for a scope none of whose atoms holds 1..k-1 raters: every period with ratings.
+
+    Every atom (and so every block of the argument above) is empty or holds at least k raters, so
+    every difference of shown numbers is a union of such groups. shown_periods gives the same:
+    each non-empty week has an atom of at least k raters and no thin atom, so it is shown; then
+    every month's and quarter's remainder is empty, and each non-empty month and quarter, which
+    holds a non-empty atom, is shown.
+    """
+    present = {atom for atom, raters in counts.items() if raters > 0}
+    months = {month for _, month in present}
+    return {"week": {week for week, _ in present}, "month": months,
+            "quarter": {P.period_start(month, "quarter") for month in months}}
 
 
 class PeriodGuard:
@@ -164,17 +316,37 @@ class PeriodGuard:
         self.k = k
         self.starts = frozenset(starts)
         first, end = span(kind, self.starts)
-        self._atoms = load_atoms(first, end, *conditions, scopes=scopes)
-        self._cache: dict[Scope, set[dt.date]] = {}
+        counts = load_atom_counts(first, end, *conditions, scopes=scopes)
+        self._shown: dict[Scope, dict[str, set[dt.date]]] = {}
+        # Scopes with no thin atom (1..k-1 raters) show every period; the others are decided from
+        # the atom counts where these suffice, else with the raters of their thin atoms.
+        thin = [scope for scope, atoms in counts.items() if not all(_ok_count(n, k) for n in atoms.values())]
+        for scope, atoms in counts.items():
+            if scope not in thin:
+                self._shown[scope] = thick_shown_periods(atoms)
+
+        def whole(kind: str, start: dt.date) -> bool:
+            return _period_atoms(kind, start, first, end) is not None
+
+        def decide(scopes: list[Scope], thin_raters: dict | None = None) -> list[Scope]:
+            unsure = []
+            for scope in scopes:
+                try:
+                    self._shown[scope] = _decide(counts[scope], k, _count_oracle(
+                        counts[scope], k, None if thin_raters is None else thin_raters[scope]), whole)
+                except _NeedRaters:
+                    unsure.append(scope)
+            return unsure
+
+        unsure = decide(thin)
+        if unsure:
+            decide(unsure, _thin_atom_raters(first, end, unsure, k))
 
     def allows(self, provider_id: int, consumer_id: int, start: dt.date) -> bool:
         if start not in self.starts:
             raise ValueError(f"{start} is outside the periods this guard has read")
-        scope = (provider_id, consumer_id)
-        if scope not in self._cache:
-            atoms = self._atoms.get(scope, {})
-            self._cache[scope] = shown_periods(atoms, self.k)[self.kind] if atoms else set()
-        return start in self._cache[scope]
+        shown_here = self._shown.get((provider_id, consumer_id))
+        return shown_here is not None and start in shown_here[self.kind]
 
     def hides(self, provider_id: int, consumer_id: int, start: dt.date) -> bool:
         """True when the value must be suppressed although it may pass the threshold alone."""

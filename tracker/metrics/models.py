@@ -5,6 +5,11 @@ towards all its consumers, (0, C) is consumer C's view of all its providers, (0,
 Distinct raters cannot be added up across pairs or periods, so every scope also keeps one row
 per rater (`metric_period_raters`) whose count is maintained with the sums; `raters` in
 `metric_periods` is the number of those rows.
+
+The *atoms* (the part of an ISO week that lies in one calendar month, in the company's zone) are
+kept the same way: `metric_atom_raters` one row per rater per scope and atom, `metric_atoms` the
+number of those rows. They let the differencing rule (differencing.py) read who stands behind
+each atom without grouping the ratings table on every request.
 """
 
 from __future__ import annotations
@@ -55,5 +60,33 @@ class MetricPeriodRater(db.Model):
     period_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     provider_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     consumer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    rater_key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MetricAtom(db.Model):
+    """How many distinct raters rated within one scope and atom (week_start's ISO week within month_start)."""
+
+    __tablename__ = "metric_atoms"
+    # Time first in the key: the guard reads every scope's atoms of a span as one key range.
+    __table_args__ = (CheckConstraint("raters >= 0", name="raters_valid"),)
+
+    week_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    month_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    provider_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    consumer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    raters: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MetricAtomRater(db.Model):
+    """How many ratings one rater gave within one scope and atom (a row exists while > 0)."""
+
+    __tablename__ = "metric_atom_raters"
+    __table_args__ = (CheckConstraint("n > 0", name="n_positive"),)
+
+    provider_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    consumer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    week_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    month_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     rater_key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     n: Mapped[int] = mapped_column(Integer, default=0)

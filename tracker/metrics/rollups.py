@@ -19,6 +19,9 @@ What is kept, for every rating and every period kind (week, month, quarter) in t
 time zone (config COMPANY_TIMEZONE), in four scopes (the pair, the provider towards all, the
 consumer from all, the company): the count, sums and sums of squares of both scores, the count of
 satisfaction >= 4, and one row per distinct rater holding how many ratings that rater gave there.
+The same four scopes also keep, per *atom* (the part of an ISO week lying in one calendar month),
+one row per rater with that rater's number of ratings and the atom's count of such rows
+(metric_atom_raters, metric_atoms), which the differencing rule reads.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from tracker.extensions import db
-from tracker.metrics.models import MetricPeriod, MetricPeriodRater
+from tracker.metrics.models import MetricAtom, MetricAtomRater, MetricPeriod, MetricPeriodRater
 from tracker.metrics.periods import PERIOD_KINDS, local_day, period_start
 from tracker.metrics.sqlperiods import period_column
 
@@ -67,8 +70,12 @@ def _scopes(snapshot: RatingSnapshot) -> tuple[tuple[int, int], ...]:
     return ((p, c), (p, 0), (0, c), (0, 0))
 
 
-def _deltas(snapshot: RatingSnapshot, sign: int, zone: ZoneInfo, sums: dict, raters: dict) -> None:
+def _deltas(snapshot: RatingSnapshot, sign: int, zone: ZoneInfo, sums: dict, raters: dict,
+            atom_raters: dict) -> None:
     day = local_day(snapshot.created_at, zone)
+    atom = (period_start(day, "week"), period_start(day, "month"))
+    for provider, consumer in _scopes(snapshot):
+        atom_raters[(provider, consumer, *atom, snapshot.rater_key)] += sign
     s, c = snapshot.satisfaction, snapshot.collaboration
     values = (1, s, s * s, 1 if s >= 4 else 0, c, c * c)
     for kind in PERIOD_KINDS:
@@ -90,39 +97,47 @@ def apply_rating_change(old: RatingSnapshot | None, new: RatingSnapshot | None) 
     zone = company_zone()
     sums: dict = defaultdict(lambda: [0] * len(SUM_FIELDS))
     raters: dict = defaultdict(int)
+    atom_raters: dict = defaultdict(int)
     if old is not None:
-        _deltas(old, -1, zone, sums, raters)
+        _deltas(old, -1, zone, sums, raters, atom_raters)
     if new is not None:
-        _deltas(new, +1, zone, sums, raters)
+        _deltas(new, +1, zone, sums, raters, atom_raters)
     rater_changes: dict = defaultdict(int)
     for (kind, start, provider, consumer, rater_key), change in sorted(raters.items()):
         if change:
-            rater_changes[(kind, start, provider, consumer)] += _move_rater(
-                kind, start, provider, consumer, rater_key, change)
+            rater_changes[(kind, start, provider, consumer)] += _move_count(
+                MetricPeriodRater, "n", change, period_kind=kind, period_start=start, provider_id=provider,
+                consumer_id=consumer, rater_key=rater_key)
     for key in sorted(set(sums) | set(rater_changes)):
         values = sums[key]
         if any(values) or rater_changes[key]:
             _move_sums(key, values, rater_changes[key])
+    atom_changes: dict = defaultdict(int)
+    for (provider, consumer, week, month, rater_key), change in sorted(atom_raters.items()):
+        if change:
+            atom_changes[(provider, consumer, week, month)] += _move_count(
+                MetricAtomRater, "n", change, provider_id=provider, consumer_id=consumer, week_start=week,
+                month_start=month, rater_key=rater_key)
+    for (provider, consumer, week, month), change in sorted(atom_changes.items()):
+        if change:
+            _move_count(MetricAtom, "raters", change, provider_id=provider, consumer_id=consumer,
+                        week_start=week, month_start=month)
 
 
-def _move_rater(kind, start, provider, consumer, rater_key, change: int) -> int:
-    """Add `change` ratings to a rater's row; return +1/-1 when the rater appears/disappears."""
-    where = (MetricPeriodRater.period_kind == kind, MetricPeriodRater.period_start == start,
-             MetricPeriodRater.provider_id == provider, MetricPeriodRater.consumer_id == consumer,
-             MetricPeriodRater.rater_key == rater_key)
+def _move_count(model, column: str, change: int, **key) -> int:
+    """Add `change` to a counting row (kept while > 0); return +1/-1 when the row appears/disappears."""
+    counter = getattr(model, column)
+    where = [getattr(model, name) == value for name, value in key.items()]
     if change > 0:
-        statement = _insert(MetricPeriodRater).values(
-            period_kind=kind, period_start=start, provider_id=provider, consumer_id=consumer,
-            rater_key=rater_key, n=change)
+        statement = _insert(model).values(**key, **{column: change})
         statement = statement.on_conflict_do_update(
-            index_elements=["period_kind", "period_start", "provider_id", "consumer_id", "rater_key"],
-            set_={"n": MetricPeriodRater.n + change},
-        ).returning(MetricPeriodRater.n)
+            index_elements=list(key), set_={column: counter + change},
+        ).returning(counter)
         return 1 if db.session.execute(statement).scalar_one() == change else 0
-    gone = db.session.execute(delete(MetricPeriodRater).where(*where, MetricPeriodRater.n == -change))
+    gone = db.session.execute(delete(model).where(*where, counter == -change))
     if gone.rowcount:
         return -1
-    db.session.execute(update(MetricPeriodRater).where(*where).values(n=MetricPeriodRater.n + change))
+    db.session.execute(update(model).where(*where).values({column: counter + change}))
     return 0
 
 
@@ -152,9 +167,8 @@ def rekey_rater(old_key: int, new_key: int) -> None:
 
     The new key must be unused, so no row can collide; counts stay exactly as they were.
     """
-    db.session.execute(
-        update(MetricPeriodRater).where(MetricPeriodRater.rater_key == old_key).values(rater_key=new_key)
-    )
+    for model in (MetricPeriodRater, MetricAtomRater):
+        db.session.execute(update(model).where(model.rater_key == old_key).values(rater_key=new_key))
 
 
 def rebuild_rollups() -> dict[str, int]:
@@ -164,10 +178,10 @@ def rebuild_rollups() -> dict[str, int]:
     dialect = db.session.get_bind().dialect.name
     zone = company_zone()
     first, last = db.session.execute(select(func.min(Rating.created_at), func.max(Rating.created_at))).one()
-    db.session.execute(delete(MetricPeriodRater))
-    db.session.execute(delete(MetricPeriod))
+    for model in (MetricPeriodRater, MetricPeriod, MetricAtomRater, MetricAtom):
+        db.session.execute(delete(model))
     if first is None:
-        return {"periods": 0, "raters": 0}
+        return {"periods": 0, "raters": 0, "atoms": 0, "atom_raters": 0}
     for kind in PERIOD_KINDS:
         start = period_column(dialect, kind, zone, "created_at", first, last)
         db.session.execute(text(
@@ -200,6 +214,27 @@ def rebuild_rollups() -> dict[str, int]:
         "UPDATE metric_periods SET raters = (SELECT COUNT(*) FROM metric_period_raters r "
         "WHERE r.period_kind = metric_periods.period_kind AND r.period_start = metric_periods.period_start "
         "AND r.provider_id = metric_periods.provider_id AND r.consumer_id = metric_periods.consumer_id)"))
-    periods = db.session.scalar(select(func.count()).select_from(MetricPeriod))
-    raters = db.session.scalar(select(func.count()).select_from(MetricPeriodRater))
-    return {"periods": periods, "raters": raters}
+    _rebuild_atoms(dialect, zone, first, last)
+    return {name: db.session.scalar(select(func.count()).select_from(model)) for name, model in (
+        ("periods", MetricPeriod), ("raters", MetricPeriodRater), ("atoms", MetricAtom),
+        ("atom_raters", MetricAtomRater))}
+
+
+def _rebuild_atoms(dialect: str, zone: ZoneInfo, first: dt.datetime, last: dt.datetime) -> None:
+    week = period_column(dialect, "week", zone, "created_at", first, last)
+    month = period_column(dialect, "month", zone, "created_at", first, last)
+    columns = "provider_id, consumer_id, week_start, month_start"
+    db.session.execute(text(
+        f"INSERT INTO metric_atom_raters ({columns}, rater_key, n) "
+        f"SELECT provider_id, consumer_id, {week}, {month}, rater_key, COUNT(*) FROM ratings "
+        f"GROUP BY provider_id, consumer_id, {week}, {month}, rater_key"))
+    for provider, consumer in (("provider_id", "0"), ("0", "consumer_id"), ("0", "0")):
+        keys = ", ".join([*(c for c in (provider, consumer) if c != "0"), "week_start", "month_start"])
+        db.session.execute(text(
+            f"INSERT INTO metric_atom_raters ({columns}, rater_key, n) "
+            f"SELECT {provider}, {consumer}, week_start, month_start, rater_key, SUM(n) FROM metric_atom_raters "
+            "WHERE provider_id > 0 AND consumer_id > 0 "
+            f"GROUP BY {keys}, rater_key"))
+    db.session.execute(text(
+        f"INSERT INTO metric_atoms ({columns}, raters) "
+        f"SELECT {columns}, COUNT(*) FROM metric_atom_raters GROUP BY {columns}"))
