@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from tracker.audit.services import record
@@ -28,9 +29,9 @@ def department_query(active: bool | None = None, search: str | None = None) -> S
 
 def get_by_code(code: str) -> Department:
     """Return the department with this code or raise NotFound."""
-    department = db.session.scalar(select(Department).where(Department.code == code.upper()))
+    department = db.session.scalar(select(Department).where(Department.code == code.strip().upper()))
     if department is None:
-        raise NotFound(f"There is no department with the code {code!r}.")
+        raise NotFound(_("There is no department with the code %(code)s.", code=code))
     return department
 
 

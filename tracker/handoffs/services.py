@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from tracker.auth.permissions import is_admin, sees_whole_company
 from tracker.calendars.services import calendar_spec, handoff_due_at, paused_intervals, version_due_at
 from tracker.calendars.timecalc import business_time_between
+from tracker.departments.services import get_by_code
 from tracker.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tracker.extensions import db
 from tracker.models import (
@@ -82,10 +83,10 @@ def get_handoff(user: User, handoff_id: int) -> Handoff:
 
 def department_by_code(code: str, field: str) -> Department:
     """Return the department with this code, or InvalidInput naming the field."""
-    department = db.session.scalar(select(Department).where(Department.code == code.strip().upper()))
-    if department is None:
-        raise InvalidInput(_("There is no department with the code %(code)s.", code=code), field)
-    return department
+    try:
+        return get_by_code(code)
+    except NotFound as exc:
+        raise InvalidInput(exc.message, field) from None
 
 
 def offered_to(version: CommitmentVersion, consumer_id: int) -> bool:

@@ -16,6 +16,7 @@ from sqlalchemy import and_, case, func, or_, select, tuple_
 
 from tracker.auth.permissions import sees_whole_company
 from tracker.commitments.services import can_see_drafts
+from tracker.departments.services import get_by_code
 from tracker.errors import Forbidden, InvalidInput, NotFound
 from tracker.extensions import db
 from tracker.metrics import periods as P
@@ -361,7 +362,7 @@ def _pair_target(provider_id: int, consumer_id: int):
 
 def pair_series(user: User, provider_code: str, consumer_code: str, prange: PeriodRange) -> dict:
     """Satisfaction, collaboration, CSAT and attainment per period for a pair and its reverse."""
-    provider, consumer = _department_by_code(provider_code), _department_by_code(consumer_code)
+    provider, consumer = get_by_code(provider_code), get_by_code(consumer_code)
     if provider.id == consumer.id:
         raise InvalidInput("A pair needs two different departments.", field="consumer")
     require_pair_visible(user, provider.id, consumer.id)
@@ -392,13 +393,6 @@ def pair_series(user: User, provider_code: str, consumer_code: str, prange: Peri
         result[key] = {"provider": p.code, "consumer": c.code, "satisfaction_target": satisfaction_target,
                        "attainment_target": attainment_target, "points": points}
     return result
-
-
-def _department_by_code(code: str) -> Department:
-    department = db.session.scalar(select(Department).where(Department.code == code.upper()))
-    if department is None:
-        raise NotFound(f"There is no department with the code {code!r}.")
-    return department
 
 
 # --- commitments -----------------------------------------------------------------------------------
@@ -434,7 +428,7 @@ def commitment_budget(user: User, commitment_id: int, prange: PeriodRange) -> di
 
 def scorecard(user: User, code: str, prange: PeriodRange) -> dict:
     """For one provider: attainment per commitment, budget burn, satisfaction by consumer, reason tags."""
-    department = _department_by_code(code)
+    department = get_by_code(code)
     own = visible_department(user)
     if own is not None and own != department.id:
         raise Forbidden("You may see only your own department's scorecard.")

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from tracker.auth.permissions import sees_whole_company
+from tracker.departments.services import get_by_code
 from tracker.errors import Conflict, Forbidden, NotFound
 from tracker.extensions import db
 from tracker.handoffs.services import get_handoff, is_member
@@ -196,9 +197,7 @@ def finished_quarters(now: datetime | None = None, count: int = 4) -> list[Quart
 def provider_for(user: User, code: str | None) -> Department | None:
     """The provider department whose view the user asks for; members see their own, leadership all."""
     if code:
-        department = db.session.scalar(select(Department).where(Department.code == code.strip().upper()))
-        if department is None:
-            raise NotFound(_("There is no department with the code %(code)s.", code=code))
+        department = get_by_code(code)
         if not (sees_whole_company(user) or is_member(user, department.id)):
             raise Forbidden(_("Only members of this department, leadership and administrators see this."))
         return department
