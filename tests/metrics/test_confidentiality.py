@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from tests import factories
 from tests.conftest import empty_all_tables
-from tests.metrics.util import Org, at
+from tests.metrics.util import Org, at, use_k
 from tracker.extensions import db
 from tracker.metrics import confidentiality, services
 
@@ -34,7 +34,7 @@ def test_hidden_raters_is_the_union_of_hidden_children(children, k):
 @given(ratings_strategy)
 def test_random_organisations_show_nothing_isolating_fewer_than_k_raters(app, ratings):
     empty_all_tables()
-    app.config["CONFIDENTIALITY_K"] = K
+    use_k(app, K)
     org = Org()
     for code in CODES:
         org.department(code)

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from tests import factories
 from tests.conftest import empty_all_tables
-from tests.metrics.util import Org
+from tests.metrics.util import Org, use_k
 from tracker.extensions import db
 from tracker.metrics import periods as P
 from tracker.metrics import services
@@ -106,7 +106,7 @@ def _children(kind: str, run: list[dt.date], scope, shown: dict) -> list[list[tu
 @given(st.lists(rating_strategy, min_size=1, max_size=45))
 def test_no_parent_minus_its_shown_children_isolates_fewer_than_k_raters(app, ratings):
     empty_all_tables()
-    app.config["CONFIDENTIALITY_K"] = K
+    use_k(app, K)
     org = Org()
     for code in CODES:
         org.department(code)
@@ -135,7 +135,7 @@ def test_no_parent_minus_its_shown_children_isolates_fewer_than_k_raters(app, ra
 
 
 def test_a_quarter_minus_its_shown_months_hides_the_quarter_when_one_month_holds_two_raters(app):
-    app.config["CONFIDENTIALITY_K"] = K
+    use_k(app, K)
     org = Org()
     for rater in range(3):
         org.rate("AA", "BB", rater, 4, 4, dt.datetime(2025, 1, 15, 4, tzinfo=dt.UTC))
@@ -151,7 +151,7 @@ def test_a_quarter_minus_its_shown_months_hides_the_quarter_when_one_month_holds
 
 
 def test_a_month_is_shown_when_its_hidden_weeks_hold_enough_raters_together(app):
-    app.config["CONFIDENTIALITY_K"] = K
+    use_k(app, K)
     org = Org()
     # February 2021 is exactly ISO weeks 5 to 8; two of them hold two raters each, four together.
     for rater, day in ((0, 2), (1, 2), (2, 9), (3, 9)):
@@ -165,7 +165,7 @@ def test_a_month_is_shown_when_its_hidden_weeks_hold_enough_raters_together(app)
 
 
 def test_a_straddling_week_is_hidden_when_one_month_holds_two_of_its_raters(app):
-    app.config["CONFIDENTIALITY_K"] = K
+    use_k(app, K)
     org = Org()
     # ISO week 2025-W05 runs from Monday 27 January to Sunday 2 February.
     for rater, day in ((0, dt.date(2025, 1, 28)), (1, dt.date(2025, 1, 29)), (2, dt.date(2025, 1, 30)),

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import update
+
 from tests import factories
 from tracker.extensions import db
+from tracker.metrics.models import MetricHiddenState
 from tracker.metrics.rollups import RatingSnapshot, apply_rating_change
 
 
@@ -49,3 +52,10 @@ class Org:
 def at(year: int, month: int, day: int, hour: int = 4) -> datetime:
     """An aware UTC instant (04:00 UTC is noon in Shanghai)."""
     return datetime(year, month, day, hour, tzinfo=UTC)
+
+
+def use_k(app, k: int) -> None:
+    """Configure k on a database without ratings, as a deployment that ran with this k from the start
+    (the stored differencing decisions hold for it)."""
+    app.config["CONFIDENTIALITY_K"] = k
+    db.session.execute(update(MetricHiddenState).values(k=k))

@@ -152,7 +152,13 @@ def _rows_by_provider(query, scopes: Iterable[Scope]) -> list:
 
 def _atom_filter(model, first: dt.date, end: dt.date, conditions, scopes: str) -> list:
     """WHERE terms for an atom table: the span, the kind of scope, and the callers' conditions."""
-    where = [model.week_start >= first, model.week_start < end]
+    return [model.week_start >= first, model.week_start < end, *scope_filter(model, conditions, scopes)]
+
+
+def scope_filter(model, conditions, scopes: str) -> list:
+    """WHERE terms on a table keyed by (provider_id, consumer_id) scopes: the kind of scope ("pairs"
+    or "all") and conditions written on the ratings table, applied to the table's own columns."""
+    where = []
     if scopes == "pairs":
         where += [model.provider_id > 0, model.consumer_id > 0]
     ratings = Rating.__table__
@@ -308,6 +314,39 @@ def thick_shown_periods(counts: dict[Atom, int]) -> dict[str, set[dt.date]]:
             "quarter": {P.period_start(month, "quarter") for month in months}}
 
 
+def decide_scopes(counts: dict[Scope, dict[Atom, int]], first: dt.date, end: dt.date,
+                  k: int) -> dict[Scope, dict[str, set[dt.date]]]:
+    """{scope: {kind: starts shown}} for the scopes whose atom counts in [first, end) are given.
+
+    Scopes with no thin atom (1..k-1 raters) show every period; the others are decided from the
+    atom counts where these suffice, else with the raters of their thin atoms (one more read).
+    Months and quarters not wholly inside [first, end) are left undecided (not shown).
+    """
+    shown: dict[Scope, dict[str, set[dt.date]]] = {}
+    thin = [scope for scope, atoms in counts.items() if not all(_ok_count(n, k) for n in atoms.values())]
+    for scope, atoms in counts.items():
+        if scope not in thin:
+            shown[scope] = thick_shown_periods(atoms)
+
+    def whole(kind: str, start: dt.date) -> bool:
+        return _period_atoms(kind, start, first, end) is not None
+
+    def decide(scopes: list[Scope], thin_raters: dict | None = None) -> list[Scope]:
+        unsure = []
+        for scope in scopes:
+            try:
+                shown[scope] = _decide(counts[scope], k, _count_oracle(
+                    counts[scope], k, None if thin_raters is None else thin_raters[scope]), whole)
+            except _NeedRaters:
+                unsure.append(scope)
+        return unsure
+
+    unsure = decide(thin)
+    if unsure:
+        decide(unsure, _thin_atom_raters(first, end, unsure, k))
+    return shown
+
+
 class PeriodGuard:
     """Answers "may this scope's value for this period be shown?" for a set of periods."""
 
@@ -317,30 +356,7 @@ class PeriodGuard:
         self.starts = frozenset(starts)
         first, end = span(kind, self.starts)
         counts = load_atom_counts(first, end, *conditions, scopes=scopes)
-        self._shown: dict[Scope, dict[str, set[dt.date]]] = {}
-        # Scopes with no thin atom (1..k-1 raters) show every period; the others are decided from
-        # the atom counts where these suffice, else with the raters of their thin atoms.
-        thin = [scope for scope, atoms in counts.items() if not all(_ok_count(n, k) for n in atoms.values())]
-        for scope, atoms in counts.items():
-            if scope not in thin:
-                self._shown[scope] = thick_shown_periods(atoms)
-
-        def whole(kind: str, start: dt.date) -> bool:
-            return _period_atoms(kind, start, first, end) is not None
-
-        def decide(scopes: list[Scope], thin_raters: dict | None = None) -> list[Scope]:
-            unsure = []
-            for scope in scopes:
-                try:
-                    self._shown[scope] = _decide(counts[scope], k, _count_oracle(
-                        counts[scope], k, None if thin_raters is None else thin_raters[scope]), whole)
-                except _NeedRaters:
-                    unsure.append(scope)
-            return unsure
-
-        unsure = decide(thin)
-        if unsure:
-            decide(unsure, _thin_atom_raters(first, end, unsure, k))
+        self._shown = decide_scopes(counts, first, end, k)
 
     def allows(self, provider_id: int, consumer_id: int, start: dt.date) -> bool:
         if start not in self.starts:

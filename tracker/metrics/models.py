@@ -90,3 +90,34 @@ class MetricAtomRater(db.Model):
     month_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     rater_key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MetricHiddenPeriod(db.Model):
+    """A scope's period whose value is withheld by the differencing rule although k raters stand behind it.
+
+    Decided on every rating write for the periods that write can change (hidden.py), so that a
+    dashboard reads the decisions instead of deriving them. Periods with fewer than k raters have
+    no row: the threshold alone withholds them.
+    """
+
+    __tablename__ = "metric_hidden_periods"
+    __table_args__ = (CheckConstraint(_KIND_CHECK, name="period_kind_valid"),)
+
+    period_kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    period_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    provider_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    consumer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+class MetricHiddenState(db.Model):
+    """The k that metric_hidden_periods was decided for: one row, absent until the decisions are complete.
+
+    While it is absent, or names another k than the configuration, dashboards derive the decisions
+    from the atoms on every request instead (slower, never wrong).
+    """
+
+    __tablename__ = "metric_hidden_state"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"), CheckConstraint("k >= 1", name="k_valid"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    k: Mapped[int] = mapped_column(Integer)

@@ -37,6 +37,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from tracker.extensions import db
+from tracker.metrics.hidden import rebuild_decisions, refresh_after_write
 from tracker.metrics.models import MetricAtom, MetricAtomRater, MetricPeriod, MetricPeriodRater
 from tracker.metrics.periods import PERIOD_KINDS, local_day, period_start
 from tracker.metrics.sqlperiods import period_column
@@ -122,6 +123,9 @@ def apply_rating_change(old: RatingSnapshot | None, new: RatingSnapshot | None) 
         if change:
             _move_count(MetricAtom, "raters", change, provider_id=provider, consumer_id=consumer,
                         week_start=week, month_start=month)
+    snapshots = [s for s in (old, new) if s is not None]
+    refresh_after_write({scope for s in snapshots for scope in _scopes(s)},
+                        {local_day(s.created_at, zone) for s in snapshots})
 
 
 def _move_count(model, column: str, change: int, **key) -> int:
@@ -181,7 +185,8 @@ def rebuild_rollups() -> dict[str, int]:
     for model in (MetricPeriodRater, MetricPeriod, MetricAtomRater, MetricAtom):
         db.session.execute(delete(model))
     if first is None:
-        return {"periods": 0, "raters": 0, "atoms": 0, "atom_raters": 0}
+        rebuild_decisions(int(current_app.config["CONFIDENTIALITY_K"]))
+        return {"periods": 0, "raters": 0, "atoms": 0, "atom_raters": 0, "hidden": 0}
     for kind in PERIOD_KINDS:
         start = period_column(dialect, kind, zone, "created_at", first, last)
         db.session.execute(text(
@@ -215,9 +220,10 @@ def rebuild_rollups() -> dict[str, int]:
         "WHERE r.period_kind = metric_periods.period_kind AND r.period_start = metric_periods.period_start "
         "AND r.provider_id = metric_periods.provider_id AND r.consumer_id = metric_periods.consumer_id)"))
     _rebuild_atoms(dialect, zone, first, last)
-    return {name: db.session.scalar(select(func.count()).select_from(model)) for name, model in (
+    hidden = rebuild_decisions(int(current_app.config["CONFIDENTIALITY_K"]))
+    return {**{name: db.session.scalar(select(func.count()).select_from(model)) for name, model in (
         ("periods", MetricPeriod), ("raters", MetricPeriodRater), ("atoms", MetricAtom),
-        ("atom_raters", MetricAtomRater))}
+        ("atom_raters", MetricAtomRater))}, "hidden": hidden}
 
 
 def _rebuild_atoms(dialect: str, zone: ZoneInfo, first: dt.datetime, last: dt.datetime) -> None:

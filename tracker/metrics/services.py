@@ -22,7 +22,7 @@ from tracker.extensions import db
 from tracker.metrics import periods as P
 from tracker.metrics import stats
 from tracker.metrics.confidentiality import hidden_part_ok, shown
-from tracker.metrics.differencing import PeriodGuard
+from tracker.metrics.hidden import period_guard
 from tracker.metrics.models import MetricPeriod, MetricPeriodRater
 from tracker.metrics.rollups import company_zone
 from tracker.metrics.sqlperiods import period_column
@@ -224,7 +224,7 @@ def pair_cells(user: User, metric: str, prange: PeriodRange) -> list[dict]:
     k = k_threshold()
     rows = _period_rows(prange.kind, prange.starts, MetricPeriod.provider_id > 0, MetricPeriod.consumer_id > 0,
                         _pair_filter(MetricPeriod, own))
-    guard = PeriodGuard(prange.kind, prange.starts, k, _pair_filter(Rating, own), scopes="pairs")
+    guard = period_guard(prange.kind, prange.starts, k, _pair_filter(Rating, own), scopes="pairs")
     for row in sorted(rows, key=lambda r: (r.period_start, names[r.provider_id], names[r.consumer_id])):
         hidden = guard.hides(row.provider_id, row.consumer_id, row.period_start)
         cells.append({"provider": names[row.provider_id], "consumer": names[row.consumer_id],
@@ -323,7 +323,7 @@ def matrix(user: User, metric: str, kind: str, when: str | None = None) -> Matri
     hidden_by_provider = _union_by(hidden_keys, "provider_id")
     hidden_by_consumer = _union_by(hidden_keys, "consumer_id")
     # Weeks, months and quarters of one scope are published side by side: see differencing.py.
-    guard = PeriodGuard(kind, (start,), k, _pair_filter(Rating, own))
+    guard = period_guard(kind, (start,), k, _pair_filter(Rating, own))
     for row in rows:
         p, c = row.provider_id, row.consumer_id
         if p and c and (own is None or own in (p, c)):
@@ -368,13 +368,14 @@ def pair_series(user: User, provider_code: str, consumer_code: str, prange: Peri
     require_pair_visible(user, provider.id, consumer.id)
     k = k_threshold()
     result = {"provider": provider.code, "consumer": consumer.code, "period": prange.kind}
+    guard = period_guard(prange.kind, prange.starts, k, or_(
+        and_(Rating.provider_id == provider.id, Rating.consumer_id == consumer.id),
+        and_(Rating.provider_id == consumer.id, Rating.consumer_id == provider.id)), scopes="pairs")
     for key, (p, c) in (("series", (provider, consumer)), ("reverse", (consumer, provider))):
         rows = {r.period_start: r for r in _period_rows(
             prange.kind, prange.starts, MetricPeriod.provider_id == p.id, MetricPeriod.consumer_id == c.id)}
         attainment = _attainment_by(prange.kind, prange.starts, [], Handoff.provider_id == p.id,
                                     Handoff.consumer_id == c.id)
-        guard = PeriodGuard(prange.kind, prange.starts, k, Rating.provider_id == p.id, Rating.consumer_id == c.id,
-                            scopes="pairs")
         points = []
         for start in prange.starts:
             sums = _sums(rows[start]) if start in rows else Sums()
@@ -454,7 +455,7 @@ def scorecard(user: User, code: str, prange: PeriodRange) -> dict:
         prange.kind, (last,), MetricPeriod.provider_id == department.id)}
     hidden = _hidden_union(prange.kind, last, k, "provider_id",
                            [MetricPeriod.provider_id == department.id, MetricPeriod.consumer_id > 0])
-    guard = PeriodGuard(prange.kind, (last,), k, Rating.provider_id == department.id)
+    guard = period_guard(prange.kind, (last,), k, Rating.provider_id == department.id)
     for consumer_id, row in sorted(sums_by_consumer.items(), key=lambda item: names[item[0]].code if item[0] else ""):
         if consumer_id == 0:
             continue
@@ -538,7 +539,7 @@ def movers(user: User, kind: str, when: str | None = None, metric: str = "satisf
     for row in rows:
         by_pair.setdefault((row.provider_id, row.consumer_id), {})[row.period_start] = _sums(row)
     names = {d.id: d.code for d in _departments().values()}
-    guard = PeriodGuard(kind, (previous, current), k, _pair_filter(Rating, own), scopes="pairs")
+    guard = period_guard(kind, (previous, current), k, _pair_filter(Rating, own), scopes="pairs")
     result = []
     for (p, c), found in by_pair.items():
         before, after = found.get(previous), found.get(current)
