@@ -11,6 +11,8 @@ account, warms up, and asks each endpoint --requests times, one request at a tim
 the ratings (and handoffs) tables that computes the same numbers, on one open connection, no HTTP.
 
 Prints: database, endpoint, p50, p95 (ms, over HTTP), the raw SQL reference (ms, median), ratio.
+The "floor" row is the smallest signed-in API answer (/api/v1/me): what HTTP, gunicorn, the
+bearer-token check and JSON cost before any metric is read.
 `--ratings 300 --departments 12` loads a tiny organisation instead (the smoke test uses it).
 """
 
@@ -267,6 +269,7 @@ def main() -> int:
             ("matrix", "page", f"/dashboards?metric=satisfaction&period=quarter&at={q}"),
             ("pair", "API", f"/api/v1/metrics/pairs/{pair}?period=week&from={w}"),
             ("pair", "page", f"/dashboards/pairs/{pair}?period=week&from={w}"),
+            ("floor", "API", "/api/v1/me"),
         )
         raw = raw_references(url, t, repeats=max(5, min(args.requests, 30)))
         server = LiveServer(url, workers=args.workers, env={
@@ -277,15 +280,18 @@ def main() -> int:
             for name, kind, path in endpoints:
                 p50, p95, count = measure(opener, server.url, path, t["secret"], args.requests, args.seconds,
                                           warm_up=2 * args.workers + 1)
-                rows.append((database, f"{name} ({kind})", path.split("?")[0], p50, p95, raw[name], p50 / raw[name],
-                             count))
+                reference = raw.get(name)
+                rows.append((database, f"{name} ({kind})", path.split("?")[0], p50, p95, reference,
+                             None if reference is None else p50 / reference, count))
         finally:
             server.stop()
 
     print(f"{'database':<10} {'endpoint':<13} {'path':<38} {'p50 ms':>7} {'p95 ms':>7} {'raw SQL ms':>10} "
           f"{'p50/raw':>7} {'n':>4}")
     for database, name, path, p50, p95, raw_ms, ratio, count in rows:
-        print(f"{database:<10} {name:<13} {path:<38} {p50:7.1f} {p95:7.1f} {raw_ms:10.1f} {ratio:7.2f} {count:4d}")
+        raw_text = "-" if raw_ms is None else f"{raw_ms:.1f}"
+        ratio_text = "-" if ratio is None else f"{ratio:.2f}"
+        print(f"{database:<10} {name:<13} {path:<38} {p50:7.1f} {p95:7.1f} {raw_text:>10} {ratio_text:>7} {count:4d}")
     load_after = os.getloadavg()
     notes.append(f"gunicorn --workers {args.workers}; load average (1, 5, 15 min) before "
                  f"{', '.join(f'{x:.2f}' for x in load_before)}, after {', '.join(f'{x:.2f}' for x in load_after)}")

@@ -21,4 +21,8 @@ def test_bench_prints_the_table_for_a_tiny_data_set(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     lines = result.stdout.splitlines()
     assert lines[0].split()[:3] == ["database", "endpoint", "path"]
-    assert sum(1 for line in lines if line.startswith("sqlite")) == 4
+    rows = [line.split() for line in lines if line.startswith("sqlite")]
+    assert len(rows) == 5
+    assert [row[1] for row in rows] == ["matrix", "matrix", "pair", "pair", "floor"]
+    assert all(float(row[4]) > 0 and float(row[6]) > 0 for row in rows[:4])  # p50 and raw SQL reference
+    assert rows[4][6:8] == ["-", "-"]  # the floor has no raw reference

@@ -101,7 +101,11 @@ class MetricHiddenPeriod(db.Model):
     """
 
     __tablename__ = "metric_hidden_periods"
-    __table_args__ = (CheckConstraint(_KIND_CHECK, name="period_kind_valid"),)
+    __table_args__ = (
+        CheckConstraint(_KIND_CHECK, name="period_kind_valid"),
+        # The key serves the matrix (one period, every scope); this serves a pair's trend.
+        Index("ix_metric_hidden_periods_scope", "provider_id", "consumer_id", "period_kind", "period_start"),
+    )
 
     period_kind: Mapped[str] = mapped_column(String(8), primary_key=True)
     period_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
