@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import threading
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from tests import factories
 from tests.metrics.util import Org, use_k
+from tracker.database import read_only_transaction
 from tracker.extensions import db
 from tracker.metrics import periods as P
 from tracker.metrics import services
@@ -17,6 +19,7 @@ from tracker.metrics.differencing import PeriodGuard
 from tracker.metrics.hidden import StoredGuard, period_guard, rebuild_decisions, stored_k
 from tracker.metrics.models import MetricHiddenPeriod, MetricHiddenState, MetricPeriod
 from tracker.metrics.rollups import RatingSnapshot, apply_rating_change, rebuild_rollups
+from tracker.models import Rating
 
 K = 3
 CODES = ("AA", "BB", "CC")
@@ -119,3 +122,53 @@ def test_dashboards_derive_the_decisions_while_the_stored_ones_hold_for_another_
     assert isinstance(period_guard("quarter", [quarter], K), PeriodGuard)
     assert read() == stored
     assert org.departments
+
+
+def test_concurrent_writes_around_a_quarter_end_leave_the_decisions_a_rebuild_makes(app):
+    """Four writers at once, each rating in its own transaction as the ratings service does: the
+    stored decisions afterwards are the ones deciding everything again gives."""
+    use_k(app, K)
+    rng = random.Random(31)
+    org = Org()
+    plan = []
+    for _ in range(160):
+        provider, consumer = rng.sample(CODES, 2)
+        day = dt.date(2025, 3, 17) + dt.timedelta(days=rng.randrange(28))  # around the end of Q1
+        handoff = factories.make_handoff(org.commitment(provider), consumer=org.department(consumer),
+                                         requested_at=dt.datetime(2025, 3, 1, tzinfo=dt.UTC),
+                                         delivered_at=dt.datetime(2025, 3, 2, tzinfo=dt.UTC))
+        rater = org.rater(consumer, rng.randrange(6))
+        plan.append((handoff, rater, rng.randint(1, 5), dt.datetime.combine(day, dt.time(4), tzinfo=dt.UTC)))
+    db.session.flush()
+    plan = [(h.id, h.provider_id, h.consumer_id, r.id, score, instant) for h, r, score, instant in plan]
+    db.session.commit()
+    errors: list[BaseException] = []
+
+    def write(items) -> None:
+        try:
+            with app.app_context():
+                read_only_transaction.set(False)  # as a writing request: BEGIN IMMEDIATE on SQLite
+                for handoff_id, provider_id, consumer_id, rater_id, score, instant in items:
+                    rating = Rating(handoff_id=handoff_id, rater_id=rater_id, rater_key=rater_id,
+                                    provider_id=provider_id, consumer_id=consumer_id, satisfaction=score,
+                                    collaboration=score, created_at=instant)
+                    db.session.add(rating)
+                    db.session.flush()
+                    apply_rating_change(None, RatingSnapshot.of(rating))
+                    db.session.commit()
+                db.session.remove()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(plan[i::4],)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert not errors and not any(t.is_alive() for t in threads), errors
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(Rating)) == len(plan)
+    concurrent = _stored_rows()
+    rebuild_decisions(K)
+    assert _stored_rows() == concurrent
+    assert concurrent  # the data withhold something
