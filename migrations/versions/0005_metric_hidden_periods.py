@@ -29,6 +29,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('period_kind', 'period_start', 'provider_id', 'consumer_id',
                             name=op.f('pk_metric_hidden_periods'))
     )
+    op.create_index('ix_metric_atoms_scope', 'metric_atoms', ['provider_id', 'consumer_id', 'week_start'],
+                    unique=False)
     op.create_index('ix_metric_hidden_periods_scope', 'metric_hidden_periods',
                     ['provider_id', 'consumer_id', 'period_kind', 'period_start'], unique=False)
     state = op.create_table('metric_hidden_state',
@@ -47,3 +49,4 @@ def downgrade():
     op.drop_table('metric_hidden_state')
     op.drop_index('ix_metric_hidden_periods_scope', table_name='metric_hidden_periods')
     op.drop_table('metric_hidden_periods')
+    op.drop_index('ix_metric_atoms_scope', table_name='metric_atoms')

@@ -1,4 +1,4 @@
-"""A tiny run of bench/dashboards.py prints its table (the full run is not part of the test suite)."""
+"""Tiny runs of bench/dashboards.py and bench/rating_writes.py print their tables (full runs are not tests)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 pytestmark = pytest.mark.server
 
 
-def test_bench_prints_the_table_for_a_tiny_data_set(tmp_path):
+def test_benches_print_their_tables_for_a_tiny_data_set(tmp_path):
     result = subprocess.run(
         [sys.executable, "bench/dashboards.py", "--ratings", "300", "--departments", "4", "--requests", "3",
          "--databases", "sqlite", "--sqlite-path", str(tmp_path / "bench.sqlite")],
@@ -26,3 +26,12 @@ def test_bench_prints_the_table_for_a_tiny_data_set(tmp_path):
     assert [row[1] for row in rows] == ["matrix", "matrix", "pair", "pair", "floor"]
     assert all(float(row[4]) > 0 and float(row[6]) > 0 for row in rows[:4])  # p50 and raw SQL reference
     assert rows[4][6:8] == ["-", "-"]  # the floor has no raw reference
+
+    writes = subprocess.run(
+        [sys.executable, "bench/rating_writes.py", "--count", "5", "--databases", "sqlite",
+         "--sqlite-path", str(tmp_path / "bench.sqlite")],
+        cwd=ROOT, capture_output=True, text=True, timeout=240, check=False)
+    assert writes.returncode == 0, writes.stderr[-2000:]
+    timed = [line.split() for line in writes.stdout.splitlines() if line.startswith("sqlite")]
+    assert [" ".join(row[1:-3]) for row in timed] == ["rollups and decisions", "rollups alone"]
+    assert all(float(row[-3]) > 0 and row[-1] == "5" for row in timed)  # p50 and the count

@@ -98,9 +98,16 @@ def _windows(quarters: list[dt.date], weeks_from: dt.date | None) -> dict[str, t
             "month": (quarters[0], after), "quarter": (quarters[0], after)}
 
 
-def _in_windows(model, windows: dict[str, tuple[dt.date, dt.date]]):
-    return or_(*(and_(model.period_kind == kind, model.period_start >= low, model.period_start < high)
-                 for kind, (low, high) in windows.items()))
+def _in_windows(model, windows: dict[str, tuple[dt.date, dt.date]], scopes: list[Scope] | None):
+    """The periods of `windows`, for `scopes` (None: every scope). Written as one term per scope and
+    kind, so that PostgreSQL reads each through the (provider_id, consumer_id, ...) index."""
+    def window(kind: str, low: dt.date, high: dt.date) -> list:
+        return [model.period_kind == kind, model.period_start >= low, model.period_start < high]
+
+    if scopes is None:
+        return or_(*(and_(*window(kind, low, high)) for kind, (low, high) in windows.items()))
+    return or_(*(and_(model.provider_id == p, model.consumer_id == c, *window(kind, low, high))
+                 for p, c in scopes for kind, (low, high) in windows.items()))
 
 
 def decide_quarters(quarters: list[dt.date], scopes: list[Scope] | None, k: int,
@@ -123,7 +130,7 @@ def decide_quarters(quarters: list[dt.date], scopes: list[Scope] | None, k: int,
     shown = decide_scopes(counts, first, end, k)
     m = MetricPeriod
     passing = select(m.period_kind, type_coerce(m.period_start, String), m.provider_id, m.consumer_id).where(
-        _in_windows(m, windows), m.raters >= k, *_scope_terms(m, scopes))
+        _in_windows(m, windows, scopes), m.raters >= k)
     rows = []
     for kind, start, provider, consumer in db.session.execute(passing):
         start = _as_date(start)
@@ -131,7 +138,7 @@ def decide_quarters(quarters: list[dt.date], scopes: list[Scope] | None, k: int,
             rows.append({"period_kind": kind, "period_start": start, "provider_id": provider,
                          "consumer_id": consumer})
     h = MetricHiddenPeriod
-    db.session.execute(delete(h).where(_in_windows(h, windows), *_scope_terms(h, scopes)))
+    db.session.execute(delete(h).where(_in_windows(h, windows, scopes)))
     if rows:
         db.session.execute(insert(h), rows)
     return len(rows)

@@ -68,8 +68,12 @@ class MetricAtom(db.Model):
     """How many distinct raters rated within one scope and atom (week_start's ISO week within month_start)."""
 
     __tablename__ = "metric_atoms"
-    # Time first in the key: the guard reads every scope's atoms of a span as one key range.
-    __table_args__ = (CheckConstraint("raters >= 0", name="raters_valid"),)
+    # Time first in the key: the guard reads every scope's atoms of a span as one key range; a
+    # rating write reads its four scopes' atoms through the scope index.
+    __table_args__ = (
+        CheckConstraint("raters >= 0", name="raters_valid"),
+        Index("ix_metric_atoms_scope", "provider_id", "consumer_id", "week_start"),
+    )
 
     week_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     month_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
