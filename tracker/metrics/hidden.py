@@ -32,10 +32,11 @@ the later one wait and then read the earlier one's committed atoms. SQLite has o
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import String, and_, delete, func, insert, or_, select, text, type_coerce
+from sqlalchemy import String, and_, bindparam, delete, func, insert, or_, select, text, type_coerce
 
 from tracker.extensions import db
 from tracker.metrics import periods as P
@@ -84,30 +85,43 @@ def _quarter_key(day: dt.date) -> int:
     return day.year * 4 + (day.month - 1) // 3
 
 
-def _scope_terms(model, scopes: list[Scope] | None) -> list:
-    if scopes is None:
-        return []
-    return [or_(*(and_(model.provider_id == p, model.consumer_id == c) for p, c in scopes))]
-
-
-def _windows(quarters: list[dt.date], weeks_from: dt.date | None) -> dict[str, tuple[dt.date, dt.date]]:
-    """{kind: [first start, end)} of the periods deciding `quarters` settles (see the docstring)."""
+def _windows(quarters: list[dt.date], weeks_from: dt.date | None) -> dict[str, dt.date]:
+    """Bounds of the periods deciding `quarters` settles (see the docstring): weeks starting in
+    [week_low, week_high), months and quarters starting in [low, high)."""
     first, end = span("quarter", quarters)
-    after = P.next_start(quarters[-1], "quarter")
-    return {"week": (first if weeks_from is None else max(first, weeks_from), end),
-            "month": (quarters[0], after), "quarter": (quarters[0], after)}
+    return {"week_low": first if weeks_from is None else max(first, weeks_from), "week_high": end,
+            "low": quarters[0], "high": P.next_start(quarters[-1], "quarter")}
 
 
-def _in_windows(model, windows: dict[str, tuple[dt.date, dt.date]], scopes: list[Scope] | None):
-    """The periods of `windows`, for `scopes` (None: every scope). Written as one term per scope and
-    kind, so that PostgreSQL reads each through the (provider_id, consumer_id, ...) index."""
-    def window(kind: str, low: dt.date, high: dt.date) -> list:
-        return [model.period_kind == kind, model.period_start >= low, model.period_start < high]
+@functools.lru_cache(maxsize=8)
+def _statements(scope_count: int | None) -> tuple:
+    """(atoms, withheld candidates, delete) for `scope_count` scopes (None: every scope), written once
+    with bind parameters: :first/:end for the atoms' span, the _windows bounds, :k, and :p0/:c0... .
 
-    if scopes is None:
-        return or_(*(and_(*window(kind, low, high)) for kind, (low, high) in windows.items()))
-    return or_(*(and_(model.provider_id == p, model.consumer_id == c, *window(kind, low, high))
-                 for p, c in scopes for kind, (low, high) in windows.items()))
+    Scopes are one term per scope (and per kind), so that PostgreSQL reads each through the
+    (provider_id, consumer_id, ...) indexes instead of every scope's rows of the months.
+    """
+    a, m, h = MetricAtom.__table__.c, MetricPeriod.__table__.c, MetricHiddenPeriod.__table__
+    scopes = [(bindparam(f"p{i}"), bindparam(f"c{i}")) for i in range(scope_count or 0)]
+
+    def periods(columns) -> list:
+        windows = [(kind, bindparam("week_low" if kind == "week" else "low"),
+                    bindparam("week_high" if kind == "week" else "high")) for kind in ("week", "month", "quarter")]
+        terms = [[columns.period_kind == kind, columns.period_start >= low, columns.period_start < high]
+                 for kind, low, high in windows]
+        if scope_count is None:
+            return [or_(*(and_(*term) for term in terms))]
+        return [or_(*(and_(columns.provider_id == p, columns.consumer_id == c, *term)
+                      for p, c in scopes for term in terms))]
+
+    atom_scopes = [] if scope_count is None else [
+        or_(*(and_(a.provider_id == p, a.consumer_id == c) for p, c in scopes))]
+    atoms = select(a.provider_id, a.consumer_id, type_coerce(a.week_start, String),
+                   type_coerce(a.month_start, String), a.raters).where(
+        a.week_start >= bindparam("first"), a.week_start < bindparam("end"), a.raters > 0, *atom_scopes)
+    candidates = select(m.period_kind, type_coerce(m.period_start, String), m.provider_id, m.consumer_id).where(
+        *periods(m), m.raters >= bindparam("k"))
+    return atoms, candidates, delete(h).where(*periods(h.c))
 
 
 def decide_quarters(quarters: list[dt.date], scopes: list[Scope] | None, k: int,
@@ -119,28 +133,24 @@ def decide_quarters(quarters: list[dt.date], scopes: list[Scope] | None, k: int,
     # so the months on either side of the quarters are decided too (and not stored).
     before = P.previous_start(quarters[0], "month")
     first, end = span("month", [before, P.next_start(quarters[-1], "quarter")])
-    windows = _windows(quarters, weeks_from)
+    atoms, candidates, remove = _statements(None if scopes is None else len(scopes))
+    params = {"first": first, "end": end, "k": k, **_windows(quarters, weeks_from)}
+    for i, (provider, consumer) in enumerate(scopes or ()):
+        params[f"p{i}"], params[f"c{i}"] = provider, consumer
+    connection = db.session.connection()
     counts: dict = defaultdict(dict)
-    a = MetricAtom
-    atoms = select(a.provider_id, a.consumer_id, type_coerce(a.week_start, String),
-                   type_coerce(a.month_start, String), a.raters).where(
-        a.week_start >= first, a.week_start < end, a.raters > 0, *_scope_terms(a, scopes))
-    for provider, consumer, week, month, raters in db.session.execute(atoms):
+    for provider, consumer, week, month, raters in connection.execute(atoms, params):
         counts[(provider, consumer)][(_as_date(week), _as_date(month))] = raters
     shown = decide_scopes(counts, first, end, k)
-    m = MetricPeriod
-    passing = select(m.period_kind, type_coerce(m.period_start, String), m.provider_id, m.consumer_id).where(
-        _in_windows(m, windows, scopes), m.raters >= k)
     rows = []
-    for kind, start, provider, consumer in db.session.execute(passing):
+    for kind, start, provider, consumer in connection.execute(candidates, params):
         start = _as_date(start)
         if start not in shown.get((provider, consumer), _NO_PERIODS)[kind]:
             rows.append({"period_kind": kind, "period_start": start, "provider_id": provider,
                          "consumer_id": consumer})
-    h = MetricHiddenPeriod
-    db.session.execute(delete(h).where(_in_windows(h, windows, scopes)))
+    connection.execute(remove, params)
     if rows:
-        db.session.execute(insert(h), rows)
+        connection.execute(insert(MetricHiddenPeriod.__table__), rows)
     return len(rows)
 
 
