@@ -160,7 +160,11 @@ def pair_trend_figure(series: dict, reverse: dict, labels: dict, names: dict[str
         layout[f"xaxis{suffix}"] = {**axis, "anchor": f"y{suffix}", "matches": f"x{below}", "showticklabels": False}
         layout[f"yaxis{suffix}"] = {"anchor": f"x{suffix}", "domain": [split, 1], "range": [1, 5.1]}
         layout[f"xaxis{below}"] = {**axis, "anchor": f"y{below}"}
-        layout[f"yaxis{below}"] = {"anchor": f"x{below}", "domain": [0, split - 0.06]}
+        # Counts never go below zero; a direction without ratings shows an axis at 0, not -1..1.
+        volume_axis = {"anchor": f"x{below}", "domain": [0, split - 0.06], "rangemode": "nonnegative"}
+        if not any(p["n"] for p in points):
+            volume_axis.update(range=[0, 1], tickvals=[0])
+        layout[f"yaxis{below}"] = volume_axis
         provider, consumer = part["provider"], part["consumer"]
         layout["annotations"].append({
             "text": f"{names.get(provider, provider)} → {names.get(consumer, consumer)}", "showarrow": False,

@@ -68,6 +68,18 @@ def test_pair_trend_has_bands_target_and_volume_for_both_directions():
     assert [t["xaxis"] for t in data if t["type"] == "bar"] == ["x3", "x4"]
 
 
+def test_pair_trend_volume_axes_start_at_zero_even_without_ratings():
+    point = {"period": "2026-01", "n": 7, "satisfaction": CELL, "collaboration": CELL, "csat": None}
+    empty = {"period": "2026-01", "n": 0, "satisfaction": None, "collaboration": None, "csat": None}
+    labels = {"satisfaction": "S", "collaboration": "C", "target": "T", "volume": "V", "title": "x"}
+    layout = figures.pair_trend_figure({"provider": "FIN", "consumer": "HR", "points": [point]},
+                                       {"provider": "HR", "consumer": "FIN", "points": [empty]},
+                                       labels).to_dict()["layout"]
+    assert layout["yaxis3"]["rangemode"] == layout["yaxis4"]["rangemode"] == "nonnegative"
+    assert "range" not in layout["yaxis3"]
+    assert (layout["yaxis4"]["range"], layout["yaxis4"]["tickvals"]) == ([0, 1], [0])
+
+
 def test_scorecard_figures_show_target_burn_consumers_and_pareto():
     commitments = [{"title": "PO approval", "attainment": 90.0, "target": 95.0,
                     "points": [{"period": "2026-01", "remaining": -1.0}]}]

@@ -93,3 +93,14 @@ def test_figure_json_escapes_script_breakers_and_line_separators():
     assert "<" not in text and ">" not in text and "&" not in text and "'" not in text
     assert "\u2028" not in text and "\u2029" not in text
     assert json.loads(text)["data"][0]["name"] == "</script><b>'&\u2028\u2029"
+
+
+def test_counts_in_the_page_words_agree_in_number(app):
+    from tracker.dashboards_web.views import _latest_words
+
+    hidden = {"period": "2026-01", "n": 2, "suppressed": True, "satisfaction": None}
+    series = {"provider": "FIN", "consumer": "HR", "points": [hidden]}
+    with app.test_request_context():
+        assert _latest_words(series, {}).endswith(" 1 period has too few raters to be shown.")
+        series["points"].append({**hidden, "period": "2026-02"})
+        assert _latest_words(series, {}).endswith(" 2 periods have too few raters to be shown.")

@@ -8,7 +8,7 @@ import json
 
 import plotly.io as pio
 from flask import Blueprint, Response, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -218,7 +218,8 @@ def _latest_words(series: dict, names: dict) -> str:
                  "from %(n)d ratings.", pair=pair, period=last["period"], satisfaction=last["satisfaction"]["value"],
                  collaboration=last["collaboration"]["value"], n=last["n"])
     if hidden:
-        text += " " + _("%(count)d periods have too few raters to be shown.", count=hidden)
+        text += " " + ngettext("%(num)d period has too few raters to be shown.",
+                                "%(num)d periods have too few raters to be shown.", hidden)
     return text
 
 
