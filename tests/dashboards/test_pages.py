@@ -104,3 +104,11 @@ def test_counts_in_the_page_words_agree_in_number(app):
         assert _latest_words(series, {}).endswith(" 1 period has too few raters to be shown.")
         series["points"].append({**hidden, "period": "2026-02"})
         assert _latest_words(series, {}).endswith(" 2 periods have too few raters to be shown.")
+
+
+def test_movers_sentence_counts_one_pair_in_the_singular(client, login_as):
+    _org()  # FIN → HR moves from 2 to 4; HR → FIN has too few raters
+    login_as("leadership")
+    html = client.get(PAGES[4]).get_data(as_text=True)
+    summary = re.search(r'<p id="movers-summary">(.*?)</p>', html, re.S).group(1)
+    assert "2025-12 to 2026-01" in summary and "1 pair changed beyond doubt" in summary
