@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 PG_DEFAULT := postgresql+psycopg://postgres@127.0.0.1:5432/tracker_test
 TEST_PG_URL := $(or $(TRACKER_TEST_DATABASE_URL),$(shell pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && echo $(PG_DEFAULT)))
 
-.PHONY: run test lint translations install install-dev bench screenshots clean
+.PHONY: run test lint translations install install-dev bench screenshots plotly-bundle clean
 
 $(VENV)/.python-ok:
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PY=python3.11)")'
@@ -62,3 +62,7 @@ screenshots: install-dev translations
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# The dashboards' plotly.js (tracker/static/vendor/plotly/), from dashboards/plotly_bundle/.
+plotly-bundle:
+	cd dashboards/plotly_bundle && npm ci --no-audit --no-fund && node build.js

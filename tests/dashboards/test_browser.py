@@ -46,3 +46,18 @@ def test_a_click_on_a_matrix_cell_opens_the_pair(page):  # noqa: F811
                   "{points: [{x: 'HR', y: 'FIN', z: 4}]})")
     page.wait_for_url("**/dashboards/pairs/FIN/HR**")
     assert page.watch.errors == []
+
+
+def test_the_mode_bar_speaks_chinese_on_chinese_pages(page):  # noqa: F811
+    org = Org()
+    for i in range(6):
+        org.rate("FIN", "HR", i, 4, 4, at(2026, 1, 10))
+    viewer = factories.make_user(role="leadership", locale="zh")
+    db.session.commit()
+    sign_in(page, viewer.email, factories.PASSWORD)
+    page.goto(PAGES[0])
+    page.wait_for_function("document.querySelector('#matrix-figure .modebar-btn')")
+    titles = page.evaluate("Array.from(document.querySelectorAll('#matrix-figure .modebar-btn'))"
+                           ".map(b => b.getAttribute('data-title'))")
+    assert "下载图表为PNG格式" in titles, titles
+    assert page.watch.errors == []

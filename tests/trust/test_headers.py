@@ -53,7 +53,7 @@ def test_every_page_has_the_headers_for_an_administrator(app, client, login_as):
     [
         "/static/css/app.css",
         "/static/js/api-docs.js",
-        "/static/vendor/plotly/plotly-strict.min.js",
+        "/static/vendor/plotly/plotly-dashboards.min.js",
         "/bootstrap/static/css/bootstrap.min.css",
     ],
 )

@@ -9,6 +9,8 @@
     var config = {
       responsive: true,
       displaylogo: false,
+      // The mode bar speaks the page's language (plotly-locale-zh-cn.js registers zh-CN).
+      locale: document.documentElement.lang.indexOf("zh") === 0 ? "zh-CN" : "en-US",
       // No map is drawn, but should one ever be, its shapes come from the app, not the network.
       topojsonURL: "/static/vendor/plotly/topojson/",
       modeBarButtonsToRemove: ["sendDataToCloud"],
