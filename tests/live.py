@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import http.client
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -83,3 +86,17 @@ def live_server(database_url: str, workers: int = 2, env: dict[str, str] | None 
         yield server
     finally:
         server.stop()
+
+
+def put_json(url: str, secret: str, body: dict, timeout: float = 10) -> int | None:
+    """The status of one PUT of a JSON body with a bearer token, or None when the server never answered."""
+    headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="PUT",  # noqa: S310 - loopback
+                                     headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - loopback test server
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except (OSError, http.client.HTTPException):
+        return None

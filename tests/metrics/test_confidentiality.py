@@ -8,8 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import factories
-from tests.conftest import empty_all_tables
-from tests.metrics.util import Org, at, use_k
+from tests.metrics.util import at, fresh_org
 from tracker.extensions import db
 from tracker.metrics import confidentiality, services
 
@@ -33,11 +32,7 @@ def test_hidden_raters_is_the_union_of_hidden_children(children, k):
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ratings_strategy)
 def test_random_organisations_show_nothing_isolating_fewer_than_k_raters(app, ratings):
-    empty_all_tables()
-    use_k(app, K)
-    org = Org()
-    for code in CODES:
-        org.department(code)
+    org = fresh_org(app, K, CODES)
     cells = defaultdict(set)
     for provider, consumer, rater, score in ratings:
         org.rate(CODES[provider], CODES[consumer], rater, score, score, at(2026, 1, 15))

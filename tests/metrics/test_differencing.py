@@ -16,8 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import factories
-from tests.conftest import empty_all_tables
-from tests.metrics.util import Org, use_k
+from tests.metrics.util import Org, fresh_org, use_k
 from tracker.extensions import db
 from tracker.metrics import periods as P
 from tracker.metrics import services
@@ -105,11 +104,7 @@ def _children(kind: str, run: list[dt.date], scope, shown: dict) -> list[list[tu
                                                                  HealthCheck.too_slow])
 @given(st.lists(rating_strategy, min_size=1, max_size=45))
 def test_no_parent_minus_its_shown_children_isolates_fewer_than_k_raters(app, ratings):
-    empty_all_tables()
-    use_k(app, K)
-    org = Org()
-    for code in CODES:
-        org.department(code)
+    org = fresh_org(app, K, CODES)
     made = []
     for (provider, consumer), rater, day, score in ratings:
         instant = dt.datetime.combine(day, dt.time(4), tzinfo=dt.UTC)  # noon in Shanghai

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import update
 
 from tests import factories
+from tests.conftest import empty_all_tables
 from tracker.extensions import db
 from tracker.metrics.models import MetricHiddenState
 from tracker.metrics.rollups import RatingSnapshot, apply_rating_change
@@ -59,3 +60,13 @@ def use_k(app, k: int) -> None:
     (the stored differencing decisions hold for it)."""
     app.config["CONFIDENTIALITY_K"] = k
     db.session.execute(update(MetricHiddenState).values(k=k))
+
+
+def fresh_org(app, k: int, codes) -> Org:
+    """An empty database configured with k (use_k) and an organisation holding the departments `codes`."""
+    empty_all_tables()
+    use_k(app, k)
+    org = Org()
+    for code in codes:
+        org.department(code)
+    return org

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
@@ -12,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories
-from tests.live import live_server
+from tests.live import live_server, put_json
 from tracker.auth.services import create_token
 from tracker.extensions import db
 from tracker.models import Rating
@@ -20,15 +17,7 @@ from tracker.models import Rating
 SUBMITS = 50
 
 
-def _put(url: str, secret: str) -> int:
-    body = json.dumps({"satisfaction": 4, "collaboration": 3, "reasons": [], "comment": "fine"}).encode()
-    headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
-    request = urllib.request.Request(url, data=body, method="PUT", headers=headers)  # noqa: S310 - loopback
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback test server
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
+BODY = {"satisfaction": 4, "collaboration": 3, "reasons": [], "comment": "fine"}
 
 
 @pytest.mark.server
@@ -41,7 +30,7 @@ def test_concurrent_identical_submits_make_one_row(app, world, database_url):
     with live_server(database_url, workers=4) as server:
         url = f"{server.url}/api/v1/handoffs/{handoff.id}/rating"
         with ThreadPoolExecutor(max_workers=25) as pool:
-            statuses = list(pool.map(lambda _i: _put(url, secret), range(SUBMITS), timeout=120))
+            statuses = list(pool.map(lambda _i: put_json(url, secret, BODY, timeout=30), range(SUBMITS), timeout=120))
     db.session.commit()
     rows = db.session.scalar(select(func.count()).select_from(Rating).where(Rating.handoff_id == handoff.id))
     assert rows == 1

@@ -9,7 +9,6 @@ SQLite `PRAGMA integrity_check` answers ok.
 
 from __future__ import annotations
 
-import http.client
 import json
 import threading
 import time
@@ -23,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy import select
 
 from tests import factories
-from tests.live import LiveServer
+from tests.live import LiveServer, put_json
 from tests.metrics.test_rollups import brute_force, rollup_state
 from tracker.auth.services import create_token
 from tracker.extensions import db
@@ -33,20 +32,6 @@ REQUESTS = 400
 THREADS = 8
 TIME_LIMIT = 20.0
 KILL_AFTER = 2.0
-
-
-def _put(url: str, secret: str, satisfaction: int, collaboration: int) -> int | None:
-    """The status of one rating submit, or None when the server never answered."""
-    body = json.dumps({"satisfaction": satisfaction, "collaboration": collaboration}).encode()
-    headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
-    request = urllib.request.Request(url, data=body, method="PUT", headers=headers)  # noqa: S310 - loopback
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback test server
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
-    except (OSError, http.client.HTTPException):
-        return None
 
 
 def _raters_with_handoffs(count: int) -> list[tuple[int, str, int, int]]:
@@ -81,7 +66,8 @@ def test_kill_9_under_rating_load_keeps_every_acknowledged_rating(app, database_
         handoff_id, secret, satisfaction, collaboration = item
         if time.monotonic() - started > TIME_LIMIT:
             return
-        status = _put(f"{server.url}/api/v1/handoffs/{handoff_id}/rating", secret, satisfaction, collaboration)
+        status = put_json(f"{server.url}/api/v1/handoffs/{handoff_id}/rating", secret,
+                          {"satisfaction": satisfaction, "collaboration": collaboration})
         if status is not None and 200 <= status < 300:
             acknowledged[handoff_id] = (satisfaction, collaboration)
             first_answer.set()

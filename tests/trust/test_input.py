@@ -45,11 +45,9 @@ def _documented_fields(spec: dict, url: str, method: str) -> set[str]:
     raise AssertionError(f"{method} {url} is not documented")
 
 
-def test_every_api_write_refuses_unknown_fields_and_writes_nothing(client, auth):
-    world = build_world()
-    spec = client.get("/api/v1/openapi.json").json
+def _writes_with_a_body(client, auth, world):
+    """(endpoint, method, caller) for every API write that takes a JSON body, signed in as its caller."""
     signed_in = None
-    accepted, changed, checked = [], [], 0
     for endpoint, method in _api_writes(client.application):
         if endpoint in NO_BODY:
             continue
@@ -58,6 +56,14 @@ def test_every_api_write_refuses_unknown_fields_and_writes_nothing(client, auth)
             auth.logout()
             auth.login(world.people[caller])
             signed_in = caller
+        yield endpoint, method, caller
+
+
+def test_every_api_write_refuses_unknown_fields_and_writes_nothing(client, auth):
+    world = build_world()
+    spec = client.get("/api/v1/openapi.json").json
+    accepted, changed, checked = [], [], 0
+    for endpoint, method, caller in _writes_with_a_body(client, auth, world):
         for name, value in EXTRA_FIELDS.items():
             url, kwargs = CALLS[endpoint, method](world, caller)
             if name in _documented_fields(spec, url, method):
@@ -100,16 +106,8 @@ def test_import_rows_with_unknown_fields_create_nothing(client, auth):
 
 def test_wrong_values_in_every_field_never_make_a_server_error(client, auth):
     world = build_world()
-    signed_in = None
     errors = []
-    for endpoint, method in _api_writes(client.application):
-        if endpoint in NO_BODY:
-            continue
-        caller = CALLER.get(endpoint, "admin")
-        if caller != signed_in:
-            auth.logout()
-            auth.login(world.people[caller])
-            signed_in = caller
+    for endpoint, method, caller in _writes_with_a_body(client, auth, world):
         url, kwargs = CALLS[endpoint, method](world, caller)
         for name in kwargs["json"]:
             for value in BAD_VALUES:

@@ -103,22 +103,14 @@ def apply_rating_change(old: RatingSnapshot | None, new: RatingSnapshot | None) 
         _deltas(old, -1, zone, sums, raters, atom_raters)
     if new is not None:
         _deltas(new, +1, zone, sums, raters, atom_raters)
-    rater_changes: dict = defaultdict(int)
-    for (kind, start, provider, consumer, rater_key), change in sorted(raters.items()):
-        if change:
-            rater_changes[(kind, start, provider, consumer)] += _move_count(
-                MetricPeriodRater, "n", change, period_kind=kind, period_start=start, provider_id=provider,
-                consumer_id=consumer, rater_key=rater_key)
+    rater_changes = _move_raters(MetricPeriodRater, ("period_kind", "period_start", "provider_id", "consumer_id"),
+                                 raters)
     for key in sorted(set(sums) | set(rater_changes)):
         values = sums[key]
         if any(values) or rater_changes[key]:
             _move_sums(key, values, rater_changes[key])
-    atom_changes: dict = defaultdict(int)
-    for (provider, consumer, week, month, rater_key), change in sorted(atom_raters.items()):
-        if change:
-            atom_changes[(provider, consumer, week, month)] += _move_count(
-                MetricAtomRater, "n", change, provider_id=provider, consumer_id=consumer, week_start=week,
-                month_start=month, rater_key=rater_key)
+    atom_changes = _move_raters(MetricAtomRater, ("provider_id", "consumer_id", "week_start", "month_start"),
+                                atom_raters)
     for (provider, consumer, week, month), change in sorted(atom_changes.items()):
         if change:
             _move_count(MetricAtom, "raters", change, provider_id=provider, consumer_id=consumer,
@@ -126,6 +118,17 @@ def apply_rating_change(old: RatingSnapshot | None, new: RatingSnapshot | None) 
     snapshots = [s for s in (old, new) if s is not None]
     refresh_after_write({scope for s in snapshots for scope in _scopes(s)},
                         {local_day(s.created_at, zone) for s in snapshots})
+
+
+def _move_raters(model, key_names: tuple[str, ...], changes: dict) -> dict:
+    """Apply {(*key, rater_key): change in ratings} to a per-rater table (in key order, so that
+    concurrent writers lock rows in one order); returns {key: change in the number of raters}."""
+    names = (*key_names, "rater_key")
+    raters: dict = defaultdict(int)
+    for key, change in sorted(changes.items()):
+        if change:
+            raters[key[:-1]] += _move_count(model, "n", change, **dict(zip(names, key, strict=True)))
+    return raters
 
 
 def _move_count(model, column: str, change: int, **key) -> int:
