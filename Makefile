@@ -11,6 +11,9 @@ PYTEST_ARGS ?=
 # PostgreSQL for the tests: the URL given, else the local server when one answers.
 PG_DEFAULT := postgresql+psycopg://postgres@127.0.0.1:5432/tracker_test
 TEST_PG_URL := $(or $(TRACKER_TEST_DATABASE_URL),$(shell pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && echo $(PG_DEFAULT)))
+# Redis for the shared rate-limit test: the URL given, else the local server when one answers.
+REDIS_DEFAULT := redis://127.0.0.1:6379/15
+TEST_REDIS_URL := $(or $(TRACKER_TEST_REDIS_URL),$(shell redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG && echo $(REDIS_DEFAULT)))
 
 .PHONY: run test lint translations install install-dev bench screenshots plotly-bundle clean
 
@@ -51,7 +54,7 @@ lint: install-dev
 	$(BIN)/ruff check .
 
 test: install-dev translations lint
-	TRACKER_TEST_DATABASE_URL=$(TEST_PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	TRACKER_TEST_DATABASE_URL=$(TEST_PG_URL) TRACKER_TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install-dev translations
 	$(BIN)/python bench/dashboards.py
