@@ -168,10 +168,14 @@ def backend(request) -> str:
     return request.param
 
 
+def prepared_database_url(backend: str) -> str:
+    """The URL of this test process's migrated database of a backend, made on first use."""
+    return _BACKENDS.setdefault(backend, _Backend(backend)).prepare()
+
+
 @pytest.fixture
 def database_url(backend) -> str:
-    state = _BACKENDS.setdefault(backend, _Backend(backend))
-    return state.prepare()
+    return prepared_database_url(backend)
 
 
 @pytest.fixture

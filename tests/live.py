@@ -10,10 +10,12 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,9 +92,14 @@ def live_server(database_url: str, workers: int = 2, env: dict[str, str] | None 
 
 def put_json(url: str, secret: str, body: dict, timeout: float = 10) -> int | None:
     """The status of one PUT of a JSON body with a bearer token, or None when the server never answered."""
+    return send_json("PUT", url, secret, body, timeout=timeout)
+
+
+def send_json(method: str, url: str, secret: str, body: dict | None = None, timeout: float = 10) -> int | None:
+    """The status of one request with a bearer token (and a JSON body), or None when the server never answered."""
     headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="PUT",  # noqa: S310 - loopback
-                                     headers=headers)
+    data = json.dumps(body if body is not None else {}).encode()
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)  # noqa: S310 - loopback
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - loopback test server
             return response.status
@@ -100,3 +107,15 @@ def put_json(url: str, secret: str, body: dict, timeout: float = 10) -> int | No
         return exc.code
     except (OSError, http.client.HTTPException):
         return None
+
+
+def at_once(count: int, call: Callable[[], object], timeout: float = 120) -> list:
+    """The results of `call` run in `count` threads that a barrier releases together."""
+    barrier = threading.Barrier(count)
+
+    def released(_index: int):
+        barrier.wait(timeout=timeout)
+        return call()
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(released, range(count), timeout=timeout))

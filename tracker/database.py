@@ -52,3 +52,15 @@ def init_database(app: Flask) -> None:
         from flask import request
 
         read_only_transaction.set(request.method in ("GET", "HEAD", "OPTIONS"))
+
+
+def get_for_update(model, ident):
+    """Load a row to check its state before writing, locked until the transaction ends.
+
+    On PostgreSQL this is SELECT ... FOR UPDATE: a concurrent request that checks the same row
+    waits until this one commits and then sees what it wrote, so of N identical transitions one
+    succeeds and the others find the new state (409). SQLite leaves out FOR UPDATE; there a
+    writing request already holds the database from its first statement (BEGIN IMMEDIATE).
+    A copy of the row loaded earlier in the request is refreshed, never trusted.
+    """
+    return db.session.get(model, ident, with_for_update=True, populate_existing=True)

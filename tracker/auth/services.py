@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from tracker.database import get_for_update
 from tracker.errors import InvalidInput, NotFound
 from tracker.extensions import db
 from tracker.models import ApiToken, AuthSession, User
@@ -112,7 +113,7 @@ def user_for_token(secret: str) -> tuple[User, ApiToken] | None:
 
 def revoke_token(token_id: int, owner: User | None = None) -> ApiToken:
     """Revoke a token (only the owner's own unless owner is None, i.e. an administrator)."""
-    token = db.session.get(ApiToken, token_id)
+    token = get_for_update(ApiToken, token_id)
     if token is None or (owner is not None and token.user_id != owner.id):
         raise NotFound("no such token")
     if token.revoked_at is None:

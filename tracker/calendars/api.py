@@ -44,7 +44,7 @@ def get_calendar(calendar_id):
 @blp.response(200, schemas.Calendar)
 def update_calendar(data, calendar_id):
     """Change some settings of a business calendar (administrators)."""
-    calendar = services.update_calendar(current_user, services.get_calendar(calendar_id), data)
+    calendar = services.update_calendar(current_user, services.get_calendar(calendar_id, for_update=True), data)
     db.session.commit()
     return calendar
 

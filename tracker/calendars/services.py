@@ -13,6 +13,7 @@ from sqlalchemy import Select, select
 from tracker.audit.services import record
 from tracker.auth.permissions import require_admin
 from tracker.calendars.timecalc import CalendarSpec, due_at, working_days
+from tracker.database import get_for_update
 from tracker.errors import InvalidInput, NotFound
 from tracker.extensions import db
 from tracker.models import BusinessCalendar, CommitmentVersion, Handoff, HandoffEvent, User
@@ -76,9 +77,16 @@ def calendar_query() -> Select:
     return select(BusinessCalendar).order_by(BusinessCalendar.name, BusinessCalendar.id)
 
 
-def get_calendar(calendar_id: int) -> BusinessCalendar:
-    """Return the calendar with this id or raise NotFound."""
-    calendar = db.session.get(BusinessCalendar, calendar_id)
+def get_calendar(calendar_id: int, for_update: bool = False) -> BusinessCalendar:
+    """Return the calendar with this id or raise NotFound.
+
+    for_update locks the row until the commit: an edit merges its changes into what is stored,
+    so two edits at once must not both start from the same settings (the second would undo the first).
+    """
+    if for_update:
+        calendar = get_for_update(BusinessCalendar, calendar_id)
+    else:
+        calendar = db.session.get(BusinessCalendar, calendar_id)
     if calendar is None:
         raise NotFound(_("There is no business calendar with the id %(id)s.", id=calendar_id))
     return calendar

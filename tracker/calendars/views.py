@@ -187,7 +187,7 @@ def new():
 def edit(calendar_id):
     """Change a business calendar (administrators)."""
     require_admin(current_user)
-    calendar = services.get_calendar(calendar_id)
+    calendar = services.get_calendar(calendar_id, for_update=request.method == "POST")
     form = CalendarForm()
     form.weekdays.choices = [SelectChoice(day, name) for day, name in _weekday_choices()]
     if request.method == "GET":

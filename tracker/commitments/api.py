@@ -55,7 +55,7 @@ def get_commitment(commitment_id):
 @blp.response(200, schemas.Commitment)
 def update_commitment(data, commitment_id):
     """Edit a draft; on a published commitment, publish version n+1 with the changes."""
-    commitment = services.get_commitment(current_user, commitment_id)
+    commitment = services.get_commitment(current_user, commitment_id, for_update=True)
     services.update_commitment(current_user, commitment, **_flat_target(data))
     db.session.commit()
     return commitment
@@ -65,7 +65,8 @@ def update_commitment(data, commitment_id):
 @blp.response(200, schemas.Commitment)
 def publish_commitment(commitment_id):
     """Publish a draft."""
-    commitment = services.publish_commitment(current_user, services.get_commitment(current_user, commitment_id))
+    commitment = services.get_commitment(current_user, commitment_id, for_update=True)
+    services.publish_commitment(current_user, commitment)
     db.session.commit()
     return commitment
 
@@ -74,7 +75,8 @@ def publish_commitment(commitment_id):
 @blp.response(200, schemas.Commitment)
 def retire_commitment(commitment_id):
     """Retire a published commitment; its history stays."""
-    commitment = services.retire_commitment(current_user, services.get_commitment(current_user, commitment_id))
+    commitment = services.get_commitment(current_user, commitment_id, for_update=True)
+    services.retire_commitment(current_user, commitment)
     db.session.commit()
     return commitment
 

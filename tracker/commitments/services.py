@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from tracker.audit.services import record
 from tracker.auth.permissions import can_manage_department, is_admin, require_department_manager
+from tracker.database import get_for_update
 from tracker.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tracker.extensions import db
 from tracker.models import (
@@ -89,9 +90,17 @@ def commitment_query(viewer: User, provider: str | None = None, consumer: str | 
     return query
 
 
-def get_commitment(viewer: User, commitment_id: int) -> ServiceCommitment:
-    """Return a commitment the viewer may read; NotFound when missing, Forbidden for others' drafts."""
-    commitment = db.session.get(ServiceCommitment, commitment_id)
+def get_commitment(viewer: User, commitment_id: int, for_update: bool = False) -> ServiceCommitment:
+    """Return a commitment the viewer may read; NotFound when missing, Forbidden for others' drafts.
+
+    Callers that change it (edit, revise, publish, retire) ask for_update, and load it so before
+    anything else reads it or its versions: the row stays locked until the commit, so the state
+    they check still holds when they write, and a publish and a draft edit never interleave.
+    """
+    if for_update:
+        commitment = get_for_update(ServiceCommitment, commitment_id)
+    else:
+        commitment = db.session.get(ServiceCommitment, commitment_id)
     if commitment is None:
         raise NotFound(_("There is no service commitment with the id %(id)s.", id=commitment_id))
     if commitment.status == "draft" and not can_see_drafts(viewer, commitment.provider_id):

@@ -172,7 +172,8 @@ def new(code):
 def _load(commitment_id: int) -> ServiceCommitment:
     if commitment_id > 2**31 - 1:
         abort(404)
-    return services.get_commitment(current_user, commitment_id)
+    # A form post may change the commitment: lock it for the rest of the request.
+    return services.get_commitment(current_user, commitment_id, for_update=request.method == "POST")
 
 
 ID = "<int(max=2147483647):commitment_id>"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from tracker.auth.permissions import is_admin, sees_whole_company
 from tracker.calendars.services import calendar_spec, handoff_due_at, paused_intervals, version_due_at
 from tracker.calendars.timecalc import business_time_between
+from tracker.database import get_for_update
 from tracker.departments.services import get_by_code
 from tracker.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tracker.extensions import db
@@ -73,9 +74,12 @@ def handoff_query(user: User, provider: Department | None = None, consumer: Depa
     return query.order_by(Handoff.requested_at.desc(), Handoff.id.desc())
 
 
-def get_handoff(user: User, handoff_id: int) -> Handoff:
-    """Return a handoff the user may see; others get NotFound, so its existence does not leak."""
-    handoff = db.session.get(Handoff, handoff_id)
+def get_handoff(user: User, handoff_id: int, for_update: bool = False) -> Handoff:
+    """Return a handoff the user may see; others get NotFound, so its existence does not leak.
+
+    for_update locks the row until the commit, for callers that check its state and then change it.
+    """
+    handoff = get_for_update(Handoff, handoff_id) if for_update else db.session.get(Handoff, handoff_id)
     if handoff is None or not can_see(user, handoff):
         raise NotFound(_("There is no handoff %(id)s that you may see.", id=handoff_id))
     return handoff
@@ -165,7 +169,7 @@ def create_handoff(actor: User, commitment: int, consumer: str, title: str, requ
 def change_state(actor: User, handoff_id: int, action: str, at: datetime | None = None,
                  reason: str | None = None) -> Handoff:
     """Pause, resume, deliver, cancel or reopen a handoff (provider side only)."""
-    handoff = get_handoff(actor, handoff_id)
+    handoff = get_handoff(actor, handoff_id, for_update=True)
     if not acts_for_provider(actor, handoff.provider_id):
         raise Forbidden(_("Only members of the provider department may change this handoff."))
     allowed, target = TRANSITIONS[action]

@@ -9,6 +9,7 @@ from sqlalchemy import Select, delete, func, select, update
 from tracker.audit.services import record
 from tracker.auth.permissions import require_admin
 from tracker.auth.services import end_all_sessions, hash_password
+from tracker.database import get_for_update
 from tracker.departments.services import get_by_code
 from tracker.errors import Conflict, InvalidInput, NotFound
 from tracker.extensions import db
@@ -81,10 +82,14 @@ def user_query(
     return query
 
 
-def get_user(actor: User, user_id: int) -> User:
-    """Return a person for an administrator, or raise NotFound."""
+def get_user(actor: User, user_id: int, for_update: bool = False) -> User:
+    """Return a person for an administrator, or raise NotFound.
+
+    for_update locks the row until the commit, for changes that compare with what is stored
+    (a role change records "from"; erasure happens once).
+    """
     require_admin(actor)
-    user = db.session.get(User, user_id)
+    user = get_for_update(User, user_id) if for_update else db.session.get(User, user_id)
     if user is None:
         raise NotFound("There is no such person.")
     return user
@@ -104,7 +109,7 @@ def update_user(
     locale=_UNSET,
 ) -> User:
     """Change a person's role, department, activity, name or language; each change is audited."""
-    user = get_user(actor, user_id)
+    user = get_user(actor, user_id, for_update=True)
     if user.erased_at is not None:
         raise Conflict("This person's data was erased; the record can no longer change.")
     if user.id == actor.id and (role not in (None, "admin") or active is False):
@@ -256,7 +261,7 @@ def _fresh_pseudonym() -> int:
 
 def erase_user(actor: User, user_id: int) -> User:
     """Erase a person's personal data; their ratings stay in the aggregates, linked to no one."""
-    user = get_user(actor, user_id)
+    user = get_user(actor, user_id, for_update=True)
     if user.id == actor.id:
         raise InvalidInput("Administrators cannot erase themselves.", field="user")
     if user.erased_at is not None:
