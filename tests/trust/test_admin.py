@@ -152,6 +152,15 @@ def test_tokens_page_lists_prefix_and_owner_and_revokes(client, login_as):
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
 
 
+def test_revoking_a_revoked_token_records_nothing(client, login_as):
+    login_as("admin")
+    token, _secret = auth_services.create_token(factories.make_user(), name="nightly import")
+    db.session.commit()
+    for _attempt in range(2):
+        client.post(f"/admin/tokens/{token.id}/revoke")
+    assert len(_events("token.revoke")) == 1
+
+
 def test_audit_log_filters_by_action(client, login_as):
     login_as("admin")
     factories.make_user()

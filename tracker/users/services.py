@@ -160,12 +160,16 @@ def token_query(actor: User) -> Select:
 
 
 def revoke_any_token(actor: User, token_id: int) -> ApiToken:
-    """Revoke a token of anyone (administrators)."""
+    """Revoke a token of anyone (administrators); revoking a revoked token changes and records nothing."""
     from tracker.auth.services import revoke_token
 
     require_admin(actor)
+    # Locked, so of two administrators revoking at once only the first records the revocation.
+    stored = get_for_update(ApiToken, token_id)
+    was_active = stored is not None and stored.revoked_at is None
     token = revoke_token(token_id)
-    record(actor, "token.revoke", token, {"owner_id": token.user_id})
+    if was_active:
+        record(actor, "token.revoke", token, {"owner_id": token.user_id})
     return token
 
 
