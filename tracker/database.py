@@ -57,10 +57,12 @@ def init_database(app: Flask) -> None:
 def get_for_update(model, ident):
     """Load a row to check its state before writing, locked until the transaction ends.
 
-    On PostgreSQL this is SELECT ... FOR UPDATE: a concurrent request that checks the same row
-    waits until this one commits and then sees what it wrote, so of N identical transitions one
-    succeeds and the others find the new state (409). SQLite leaves out FOR UPDATE; there a
+    On PostgreSQL this is SELECT ... FOR NO KEY UPDATE: a concurrent request that checks the
+    same row waits until this one commits and then sees what it wrote, so of N identical
+    transitions one succeeds and the others find the new state (409). It is the lock the UPDATE
+    itself takes, so rows that merely refer to this one (a rating of a handoff, a sign-in
+    session of a person) are still inserted meanwhile. SQLite leaves the clause out; there a
     writing request already holds the database from its first statement (BEGIN IMMEDIATE).
     A copy of the row loaded earlier in the request is refreshed, never trusted.
     """
-    return db.session.get(model, ident, with_for_update=True, populate_existing=True)
+    return db.session.get(model, ident, with_for_update={"key_share": True}, populate_existing=True)
