@@ -95,7 +95,7 @@ def put_json(url: str, secret: str, body: dict, timeout: float = 10) -> int | No
     return send_json("PUT", url, secret, body, timeout=timeout)
 
 
-def send_json(method: str, url: str, secret: str, body: dict | None = None, timeout: float = 10) -> int | None:
+def send_json(method: str, url: str, secret: str, body: dict | list | None = None, timeout: float = 10) -> int | None:
     """The status of one request with a bearer token (and a JSON body), or None when the server never answered."""
     headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
     data = json.dumps(body if body is not None else {}).encode()

@@ -84,7 +84,7 @@ class Race:
     secret: str
     events: Callable[[], int]
     others: int  # the status of every call but the first
-    body: dict | None = None
+    body: dict | list | None = None
     first: int = 200
 
 
@@ -144,6 +144,18 @@ def _handoff_race(action: str, status: str) -> Callable[[Org], Race]:
     return build
 
 
+def _import_delivery(org: Org) -> Race:
+    handoff = _handoff(org, "open")
+    handoff.external_source, handoff.external_ref = "desk", "T-1"
+    db.session.commit()
+    row = {"commitment": handoff.version.commitment_id, "consumer": org.consumer.code, "title": handoff.title,
+           "requested_at": handoff.requested_at.isoformat(), "external_ref": "T-1",
+           "delivered_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat()}
+    # The same file sent again (a retry) reports the row unchanged: 200 as well.
+    return Race("POST", "/api/v1/handoffs/import?source=desk", org.lead_secret,
+                _handoff_events("deliver", handoff.id), others=200, body=[row])
+
+
 def _user_change(body: dict, event: str) -> Callable[[Org], Race]:
     def build(org: Org) -> Race:
         person = factories.make_user(department=org.consumer)
@@ -175,6 +187,7 @@ RACES: dict[str, Callable[[Org], Race]] = {
     "handoff deliver": _handoff_race("deliver", "open"),
     "handoff cancel": _handoff_race("cancel", "open"),
     "handoff reopen": _handoff_race("reopen", "delivered"),
+    "handoff delivered by import": _import_delivery,
     "user role change": _user_change({"role": "lead"}, "user.role_change"),
     "user deactivate": _user_change({"active": False}, "user.deactivate"),
     "user erase": _erase,

@@ -209,10 +209,14 @@ class _Importer:
             return {}
         sources = {s for s, _r in keys}
         refs = {r for _s, r in keys}
+        # Locked (in id order, so two imports of one file never deadlock): an update checks the
+        # status before it delivers, and a concurrent import or deliver must not do so too.
         found = db.session.scalars(
             select(Handoff)
             .where(Handoff.external_source.in_(sources), Handoff.external_ref.in_(refs))
             .options(selectinload(Handoff.version))
+            .order_by(Handoff.id)
+            .with_for_update(key_share=True)
         ).all()
         return {(h.external_source, h.external_ref): h for h in found if (h.external_source, h.external_ref) in keys}
 
