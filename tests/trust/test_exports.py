@@ -13,13 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.trust.routes import periods
+from tests.trust.routes import GET_URLS, periods
 from tests.trust.world import build_world
 from tracker.extensions import db
 from tracker.web.csvout import csv_cell, csv_text
 
 FORMULAS = ("=HYPERLINK(\"https://evil.example/\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1", "\n=1+1",
             "\uff1d1+1", "\uff0b1", "\uff0d1", "\uff20SUM(A1)", "  =1+1")
+KNOWN_EXPORTS = {"handoffs.export_csv", "dashboards.matrix_csv", "dashboards.pair_csv", "dashboards.department_csv",
+                 "dashboards.flows_csv", "dashboards.movers_csv", "admin.export_person", "api_users.export_me",
+                 "api_users.export_user"}
 
 
 def _rows(response) -> list[list[str]]:
@@ -68,3 +71,14 @@ def test_the_app_has_one_csv_writer():
     writers = sorted(str(p.relative_to(root)) for p in root.rglob("*.py") if "csv.writer(" in p.read_text())
     assert writers == ["web/csvout.py"]
 
+
+def test_every_export_is_not_stored_by_a_cache(app, client, auth):
+    exports = {rule.endpoint for rule in app.url_map.iter_rules()
+               if "GET" in rule.methods and (rule.rule.endswith(".csv") or "export" in rule.rule)}
+    assert exports >= KNOWN_EXPORTS, "the finder should see every export the app has today"
+    assert exports <= set(GET_URLS), "each export needs its URLs in tests/trust/routes.py"
+    world = build_world()
+    auth.login(world.people["admin"])
+    answers = {url: client.get(url) for endpoint in sorted(exports) for url in GET_URLS[endpoint](world, periods())}
+    assert {url: r.status_code for url, r in answers.items() if r.status_code != 200} == {}
+    assert [url for url, r in answers.items() if "no-store" not in r.headers.get("Cache-Control", "")] == []
