@@ -2,6 +2,13 @@
 ones). No Flask, no database, no tracker imports. Department codes identify the cells; `names`
 (code -> name in the reader's language) is what the axes, titles and labels show.
 
+Every text a figure shows (names, titles, labels, legend entries, hover text) goes through
+`plotly_text`: Plotly reads `<a href>`, `<br>`, `<b>` and `&...;` in any text as markup, so a
+department called `<a href="https://evil.example/">x</a>` would otherwise become a live link
+inside the chart. Callers pass plain text; the builders escape it. Department codes are escaped
+too where they are shown; period keys (`2026-01`, `2026-W05`, `2026-Q1`) are made by the
+metrics layer from digits and letters and are drawn as they come.
+
 Suppressed values arrive as dicts with `suppressed: True` (or as None) and are drawn as gaps:
 never a number and never a colour.
 """
@@ -12,11 +19,18 @@ from plotly import graph_objects as go
 from plotly.subplots import make_subplots
 
 BLUE, ORANGE, GREY, GREEN, RED = "#0d6efd", "#fd7e14", "#adb5bd", "#198754", "#dc3545"
+_MARKUP = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def plotly_text(text) -> str:
+    """`text` as Plotly shows it literally: its pseudo-HTML (`<a>`, `<br>`, `<b>`, entities) escaped."""
+    return str(text).translate(_MARKUP)
 
 
 def _layout(fig: go.Figure, title: str, height: int = 480) -> go.Figure:
-    fig.update_layout(title={"text": title, "x": 0}, height=height, margin={"l": 60, "r": 20, "t": 60, "b": 60},
-                      template="plotly_white", legend={"orientation": "h", "y": -0.15})
+    fig.update_layout(title={"text": plotly_text(title), "x": 0}, height=height,
+                      margin={"l": 60, "r": 20, "t": 60, "b": 60}, template="plotly_white",
+                      legend={"orientation": "h", "y": -0.15})
     return fig
 
 
@@ -37,7 +51,7 @@ class Figure(dict):
 
 
 def _plain_layout(title: str, height: int, **extra) -> dict:
-    layout = {"title": {"text": title, "x": 0}, "height": height,
+    layout = {"title": {"text": plotly_text(title), "x": 0}, "height": height,
               "margin": {"l": 60, "r": 20, "t": 60, "b": 60}, "template": _white_template(),
               "legend": {"orientation": "h", "y": -0.15}}
     layout.update(extra)
@@ -59,10 +73,11 @@ def _white_template() -> dict:
 
 def _category_axis(codes: list[str], names: dict[str, str] | None, title: str, **extra) -> dict:
     """A category axis of department codes whose ticks read as the reader's department names."""
-    axis = {"type": "category", "title": {"text": title}, "automargin": True,
-            "categoryorder": "array", "categoryarray": codes, **extra}
+    shown = [plotly_text(code) for code in codes]
+    axis = {"type": "category", "title": {"text": plotly_text(title)}, "automargin": True,
+            "categoryorder": "array", "categoryarray": shown, **extra}
     if names:
-        axis.update(tickmode="array", tickvals=codes, ticktext=[names.get(code, code) for code in codes])
+        axis.update(tickmode="array", tickvals=shown, ticktext=[plotly_text(names.get(code, code)) for code in codes])
     return axis
 
 
@@ -87,13 +102,15 @@ def matrix_figure(providers: list[str], consumers: list[str], cells: dict, title
                                 f"n {cell.get('n', '')}{raters}")
             else:
                 z_row.append(None)
-                text_row.append(suppressed_label if cell else empty_label)
+                text_row.append(plotly_text(suppressed_label if cell else empty_label))
         z.append(z_row)
         text.append(text_row)
-    trace = {"type": "heatmap", "z": z, "x": consumers, "y": providers, "text": text,
-             "hovertemplate": f"%{{y}} → %{{x}}<br>{_escape_template(value_label)}: %{{text}}<extra></extra>",
+    trace = {"type": "heatmap", "z": z, "x": [plotly_text(c) for c in consumers],
+             "y": [plotly_text(p) for p in providers], "text": text,
+             "hovertemplate": f"%{{y}} → %{{x}}<br>{_escape_template(plotly_text(value_label))}: %{{text}}"
+                              "<extra></extra>",
              "colorscale": "RdYlGn", "zmin": zmin, "zmax": zmax, "hoverongaps": True, "xgap": 1, "ygap": 1,
-             "colorbar": {"title": {"text": value_label}}}
+             "colorbar": {"title": {"text": plotly_text(value_label)}}}
     layout = _plain_layout(title, max(420, 28 * len(providers) + 160),
                            xaxis=_category_axis(consumers, names, axis_titles[1], side="bottom"),
                            yaxis=_category_axis(providers, names, axis_titles[0], autorange="reversed"))
@@ -127,7 +144,7 @@ def _band(data: list, points: list[dict], metric: str, name: str, colour: str, a
                      "hoverinfo": "skip", "showlegend": False, "legendgroup": metric, "xaxis": xaxis,
                      "yaxis": yaxis})
     data.append({"type": "scatter", "x": xs, "y": [p[metric]["value"] if p.get(metric) else None for p in points],
-                 "mode": "lines+markers", "name": name, "line": {"color": colour}, "legendgroup": metric,
+                 "mode": "lines+markers", "name": plotly_text(name), "line": {"color": colour}, "legendgroup": metric,
                  "showlegend": legend, "connectgaps": False, "xaxis": xaxis, "yaxis": yaxis})
 
 
@@ -148,9 +165,9 @@ def pair_trend_figure(series: dict, reverse: dict, labels: dict, names: dict[str
         _band(data, points, "collaboration", labels["collaboration"], ORANGE, top, col == 1)
         if part.get("satisfaction_target") is not None and points:
             data.append({"type": "scatter", "x": periods, "y": [part["satisfaction_target"]] * len(points),
-                         "mode": "lines", "name": labels["target"], "line": {"color": RED, "dash": "dash"},
+                         "mode": "lines", "name": plotly_text(labels["target"]), "line": {"color": RED, "dash": "dash"},
                          "showlegend": col == 1, "legendgroup": "target", "xaxis": top[0], "yaxis": top[1]})
-        data.append({"type": "bar", "x": periods, "y": [p["n"] for p in points], "name": labels["volume"],
+        data.append({"type": "bar", "x": periods, "y": [p["n"] for p in points], "name": plotly_text(labels["volume"]),
                      "marker": {"color": GREY}, "showlegend": col == 1, "legendgroup": "volume",
                      "xaxis": bottom[0], "yaxis": bottom[1]})
         domain = [0, 0.5 - gap] if col == 1 else [0.5 + gap, 1]
@@ -167,7 +184,8 @@ def pair_trend_figure(series: dict, reverse: dict, labels: dict, names: dict[str
         layout[f"yaxis{below}"] = volume_axis
         provider, consumer = part["provider"], part["consumer"]
         layout["annotations"].append({
-            "text": f"{names.get(provider, provider)} → {names.get(consumer, consumer)}", "showarrow": False,
+            "text": plotly_text(f"{names.get(provider, provider)} → {names.get(consumer, consumer)}"),
+            "showarrow": False,
             "x": sum(domain) / 2, "xanchor": "center", "xref": "paper", "y": 1, "yanchor": "bottom",
             "yref": "paper", "font": {"size": 16}})
     return Figure(data=data, layout=layout)
@@ -175,13 +193,13 @@ def pair_trend_figure(series: dict, reverse: dict, labels: dict, names: dict[str
 
 def attainment_figure(commitments: list[dict], labels: dict) -> go.Figure:
     """Attainment % per commitment (bars) against its target (markers)."""
-    names = [c["title"] for c in commitments]
+    names = [plotly_text(c["title"]) for c in commitments]
     values = [c["attainment"] for c in commitments]
     colours = [GREY if v is None else GREEN if v >= c["target"] else RED for v, c in zip(values, commitments,
                                                                                          strict=True)]
     fig = go.Figure([
-        go.Bar(x=names, y=values, name=labels["attainment"], marker_color=colours),
-        go.Scatter(x=names, y=[c["target"] for c in commitments], mode="markers", name=labels["target"],
+        go.Bar(x=names, y=values, name=plotly_text(labels["attainment"]), marker_color=colours),
+        go.Scatter(x=names, y=[c["target"] for c in commitments], mode="markers", name=plotly_text(labels["target"]),
                    marker={"symbol": "line-ew-open", "size": 30, "color": "#212529", "line": {"width": 3}}),
     ])
     fig.update_yaxes(range=[0, 105], ticksuffix=" %")
@@ -194,10 +212,10 @@ def burn_down_figure(commitments: list[dict], labels: dict) -> go.Figure:
     for commitment in commitments:
         points = commitment["points"]
         fig.add_trace(go.Scatter(x=[p["period"] for p in points], y=[p["remaining"] for p in points],
-                                 mode="lines+markers", name=commitment["title"]))
+                                 mode="lines+markers", name=plotly_text(commitment["title"])))
     fig.add_hline(y=0, line={"color": RED, "dash": "dot"})
     fig.update_xaxes(type="category")
-    fig.update_yaxes(title_text=labels["remaining"])
+    fig.update_yaxes(title_text=plotly_text(labels["remaining"]))
     return _layout(fig, labels["title"], height=380)
 
 
@@ -206,8 +224,8 @@ def by_consumer_figure(rows: list[dict], labels: dict, names: dict[str, str] | N
     shown = [r for r in rows if _shown(r)]
     names = names or {}
     fig = go.Figure(go.Bar(
-        x=[names.get(r["consumer"], r["consumer"]) for r in shown], y=[r["value"] for r in shown], marker_color=BLUE,
-        name=labels["satisfaction"],
+        x=[plotly_text(names.get(r["consumer"], r["consumer"])) for r in shown], y=[r["value"] for r in shown],
+        marker_color=BLUE, name=plotly_text(labels["satisfaction"]),
         error_y={"type": "data", "symmetric": False, "array": [r["high"] - r["value"] for r in shown],
                  "arrayminus": [r["value"] - r["low"] for r in shown]}))
     fig.update_yaxes(range=[0, 5.2])
@@ -222,9 +240,10 @@ def pareto_figure(reasons: list[dict], labels: dict) -> go.Figure:
         running += reason["n"]
         cumulative.append(round(100 * running / total, 2))
     fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_trace(go.Bar(x=[r["label"] for r in reasons], y=[r["n"] for r in reasons], name=labels["count"],
+    tags = [plotly_text(r["label"]) for r in reasons]
+    fig.add_trace(go.Bar(x=tags, y=[r["n"] for r in reasons], name=plotly_text(labels["count"]),
                          marker_color=ORANGE), secondary_y=False)
-    fig.add_trace(go.Scatter(x=[r["label"] for r in reasons], y=cumulative, name=labels["cumulative"],
+    fig.add_trace(go.Scatter(x=tags, y=cumulative, name=plotly_text(labels["cumulative"]),
                              mode="lines+markers", line={"color": "#212529"}), secondary_y=True)
     fig.update_yaxes(range=[0, 105], ticksuffix=" %", secondary_y=True)
     return _layout(fig, labels["title"], height=380)
@@ -235,7 +254,7 @@ def flows_figure(flows: list[dict], title: str, names: dict[str, str] | None = N
     providers = sorted({f["provider"] for f in flows})
     consumers = sorted({f["consumer"] for f in flows})
     names = names or {}
-    nodes = [names.get(code, code) for code in providers + consumers]
+    nodes = [plotly_text(names.get(code, code)) for code in providers + consumers]
     fig = go.Figure(go.Sankey(
         node={"label": nodes, "pad": 12, "thickness": 14},
         link={"source": [providers.index(f["provider"]) for f in flows],
@@ -247,14 +266,15 @@ def flows_figure(flows: list[dict], title: str, names: dict[str, str] | None = N
 def movers_figure(movers: list[dict], labels: dict, names: dict[str, str] | None = None) -> go.Figure:
     """Each pair's change against the previous period with its 95 % interval; grey when it may be noise."""
     names = names or {}
-    pairs = [f"{names.get(m['provider'], m['provider'])} → {names.get(m['consumer'], m['consumer'])}" for m in movers]
+    pairs = [plotly_text(f"{names.get(m['provider'], m['provider'])} → {names.get(m['consumer'], m['consumer'])}")
+             for m in movers]
     fig = go.Figure(go.Bar(
         y=pairs, x=[m["change"] for m in movers], orientation="h",
         marker_color=[(GREEN if m["change"] > 0 else RED) if m["is_change"] else GREY for m in movers],
         error_x={"type": "data", "symmetric": False, "array": [m["high"] - m["change"] for m in movers],
                  "arrayminus": [m["change"] - m["low"] for m in movers]},
-        name=labels["change"]))
+        name=plotly_text(labels["change"])))
     fig.add_vline(x=0, line={"color": "#212529"})
     fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(title_text=labels["change"])
+    fig.update_xaxes(title_text=plotly_text(labels["change"]))
     return _layout(fig, labels["title"], height=max(360, 26 * len(movers) + 140))

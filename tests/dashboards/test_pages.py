@@ -68,7 +68,7 @@ def test_each_page_downloads_its_data_as_csv_with_the_same_filters(client, login
         assert response.mimetype == "text/csv"
         assert len(response.get_data(as_text=True).splitlines()) >= 2, csv_path
     matrix = client.get("/dashboards/matrix.csv?period=month&at=2026-01").get_data(as_text=True)
-    assert "HR,FIN,2026-01,satisfaction,2,,,,,true" in matrix
+    assert '"HR","FIN","2026-01","satisfaction",2,"","","","","true"' in matrix
 
 
 def test_an_employee_is_refused_other_departments_pairs_and_scorecards(client, login_as):

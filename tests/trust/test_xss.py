@@ -10,8 +10,11 @@ as an administrator, as leadership and as an employee of the consumer department
   no inline script other than `application/json` data, no `javascript:` link, no `<b>` from a name;
 - `{{7*7}}` renders literally wherever the payload is shown;
 - the Plotly figure JSON inside `<script type="application/json">` gives back the payload
-  (with `</script>`, quotes and U+2028) unchanged: department names (the matrix's axis labels)
-  and commitment titles (the scorecard's bars) are read back with JSON.parse and compared.
+  (with quotes and U+2028) unchanged, in the escaped form Plotly shows literally: department
+  names (the matrix's axis labels) and commitment titles (the scorecard's bars) are read back
+  with JSON.parse and compared;
+- a department name and a commitment title `<a href="https://evil.example/">x</a>` become no
+  link inside any chart's SVG, and the literal text is drawn.
 
 Reason tags are not free text: a payload as a reason tag is refused by the API and the form.
 Browser tests run on SQLite, like the other browser journeys, in the shared chromium (`browser`).
@@ -23,6 +26,7 @@ import json
 
 import pytest
 
+from dashboards.figures import plotly_text
 from tests import factories
 from tests.browser.conftest import PageWatch, server, sign_in  # noqa: F401 (server is a fixture)
 from tests.trust.routes import GET_URLS, periods
@@ -175,7 +179,40 @@ def test_every_page_renders_the_corpus_as_text(app, browser, server):  # noqa: F
         problems += [f"{role}: dialog {message!r}" for message in watch.dialogs]
     assert problems == []
     assert literal > 50, "the payloads should be shown on many pages"
-    assert {PROVIDER_NAME, CONSUMER_NAME, TITLE} <= figure_strings, "figures should give the names back unchanged"
+    shown = {plotly_text(text) for text in (PROVIDER_NAME, CONSUMER_NAME, TITLE)}
+    assert shown <= figure_strings, "figures should give the names back unchanged, escaped for Plotly"
+
+
+LINK = '<a href="https://evil.example/">x</a>'
+CHART_LINKS = """() => [...document.querySelectorAll('.js-plotly-plot svg a')].map((a) => a.outerHTML)"""
+CHART_TEXTS = """() => [...document.querySelectorAll('.js-plotly-plot svg text')].map((t) => t.textContent)"""
+
+
+def test_names_in_charts_are_text_not_links(app, browser, server):  # noqa: F811 (fixture)
+    world = build_world()
+    for department in (world.provider, world.consumer, world.other, world.executive):
+        department.name = LINK
+    world.published.current_version.title = LINK
+    db.session.commit()
+    when = periods()
+    urls = [GET_URLS[endpoint](world, when)[0] for endpoint in GET_URLS
+            if endpoint.startswith("dashboards.") and not endpoint.endswith("_csv")]
+    context = browser.new_context(base_url=server.url)
+    page = context.new_page()
+    links, drawn = [], []
+    try:
+        sign_in(page, world.people["admin"].email, factories.PASSWORD)
+        for url in urls:
+            _visit(page, url)
+            links += [f"{url}: {link}" for link in page.evaluate(CHART_LINKS)]
+            if any(LINK in text for text in page.evaluate(CHART_TEXTS)):
+                drawn.append(url)
+    finally:
+        context.close()
+    assert links == []
+    # The world has no period before its rated one, so the movers chart has no pair to name;
+    # its texts are checked on to_dict() in tests/dashboards/test_figure_markup.py.
+    assert drawn == [url for url in urls if not url.startswith("/dashboards/movers")]
 
 
 def test_reason_tags_are_not_free_text(app, client, auth):

@@ -10,15 +10,9 @@ from tracker.auth import services
 from tracker.auth.forms import SignInForm
 from tracker.extensions import db
 from tracker.security.limits import sign_in_limits
+from tracker.security.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only follow a local path after sign-in, never another site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("web.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -32,7 +26,7 @@ def login():
         if user is None:
             form.password.errors.append(_("The email or the password is not right."))
         else:
-            target = _safe_next(session.get("next"))
+            target = safe_next(session.get("next"))
             locale = session.get("locale")
             session.clear()  # a fresh session at sign-in: nothing from before carries over
             if locale:

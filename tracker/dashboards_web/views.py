@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 import plotly.io as pio
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -20,6 +18,7 @@ from tracker.metrics import services
 from tracker.metrics.periods import PERIOD_KINDS
 from tracker.models import REASON_TAGS
 from tracker.schemas import no_nul
+from tracker.web.csvout import csv_response
 
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboards")
 
@@ -81,24 +80,6 @@ def _names(departments=None) -> dict[str, str]:
     return {d.code: d.display_name(locale) for d in (departments or services.department_list())}
 
 
-def _csv(name: str, header: list[str], rows: list[list]) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if v is None else _csv_safe(v) for v in row])
-    response = Response(buffer.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
-
-
-def _csv_safe(value):
-    """Keep spreadsheet programs from running a cell as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _value_columns(cell: dict | None) -> list:
     if not cell:
         return ["", "", "", "", "", ""]
@@ -154,7 +135,7 @@ def matrix_csv():
     rows += [["*", codes[c], result.label, args["metric"], *_value_columns(v)] for c, v in result.consumers.items()]
     if result.company:
         rows.append(["*", "*", result.label, args["metric"], *_value_columns(result.company)])
-    return _csv("matrix", ["provider", "consumer", "period", "metric", "n", "raters", "value", "low", "high",
+    return csv_response("matrix", ["provider", "consumer", "period", "metric", "n", "raters", "value", "low", "high",
                            "suppressed"], rows)
 
 
@@ -239,7 +220,7 @@ def pair_csv(provider, consumer):
     header = ["provider", "consumer", "period", "n", "raters"]
     for metric in services.RATING_METRICS:
         header += [metric, f"{metric}_low", f"{metric}_high"]
-    return _csv(f"pair-{data['provider']}-{data['consumer']}", [*header, "attainment", "suppressed"], rows)
+    return csv_response(f"pair-{data['provider']}-{data['consumer']}", [*header, "attainment", "suppressed"], rows)
 
 
 # --- department scorecard -----------------------------------------------------------------------
@@ -298,7 +279,7 @@ def department_csv(code):
     for reason in card["reasons"]:
         rows.append(["reason", reason["tag"], card["last_period"], "count", reason["n"], reason["raters"],
                      "", "", "", "false", "", "", ""])
-    return _csv(f"scorecard-{card['department']}", ["kind", "name", "period", "metric", "n", "raters", "value",
+    return csv_response(f"scorecard-{card['department']}", ["kind", "name", "period", "metric", "n", "raters", "value",
                                                    "low", "high", "suppressed", "target", "remaining",
                                                    "burn_rate"], rows)
 
@@ -324,7 +305,7 @@ def flows():
 @login_required
 def flows_csv():
     _args, _prange, data = _flows_data()
-    return _csv("flows", ["provider", "consumer", "handoffs"],
+    return csv_response("flows", ["provider", "consumer", "handoffs"],
                 [[f["provider"], f["consumer"], f["handoffs"]] for f in data])
 
 
@@ -349,7 +330,7 @@ def movers():
 @login_required
 def movers_csv():
     _args, data = _movers_data()
-    return _csv("movers", ["provider", "consumer", "period", "previous", "metric", "before", "after", "change",
+    return csv_response("movers", ["provider", "consumer", "period", "previous", "metric", "before", "after", "change",
                            "low", "high", "is_change"],
                 [[m["provider"], m["consumer"], data["period"], data["previous"], data["metric"], m["before"],
                   m["after"], m["change"], m["low"], m["high"], "true" if m["is_change"] else "false"]

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime as babel_datetime
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -23,6 +21,7 @@ from tracker.extensions import db
 from tracker.handoffs import services
 from tracker.models import HANDOFF_STATUSES, PAUSE_REASONS
 from tracker.ratings import services as rating_services
+from tracker.web.csvout import csv_response
 
 bp = Blueprint("handoffs", __name__)
 
@@ -142,22 +141,13 @@ def export_csv():
     """The visible handoffs, with the list's filters, as CSV."""
     provider, consumer, status = _filters()
     query = services.handoff_query(current_user, provider=provider, consumer=consumer, status=status)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["id", "commitment", "version", "provider", "consumer", "title", "status", "requested_at",
-                     "due_at", "delivered_at", "met", "external_source", "external_ref"])
-    for h in db.session.scalars(query.limit(current_app.config.get("HANDOFF_EXPORT_MAX_ROWS", 50_000))):
-        writer.writerow([h.id, h.version.commitment_id, h.version.number, h.provider.code, h.consumer.code,
-                         _csv_cell(h.title), h.status, h.requested_at.isoformat(), h.due_at.isoformat(),
-                         h.delivered_at.isoformat() if h.delivered_at else "",
-                         "" if h.met is None else str(h.met).lower(), h.external_source or "", h.external_ref or ""])
-    return Response(buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=handoffs.csv"})
-
-
-def _csv_cell(text: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    header = ["id", "commitment", "version", "provider", "consumer", "title", "status", "requested_at", "due_at",
+              "delivered_at", "met", "external_source", "external_ref"]
+    rows = ([h.id, h.version.commitment_id, h.version.number, h.provider.code, h.consumer.code, h.title, h.status,
+             h.requested_at.isoformat(), h.due_at.isoformat(), h.delivered_at.isoformat() if h.delivered_at else "",
+             h.met, h.external_source, h.external_ref]
+            for h in db.session.scalars(query.limit(current_app.config.get("HANDOFF_EXPORT_MAX_ROWS", 50_000))))
+    return csv_response("handoffs", header, rows)
 
 
 @bp.route("/handoffs/<int(max=2147483647):handoff_id>")

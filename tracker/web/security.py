@@ -21,6 +21,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def _is_download(response) -> bool:
+    """Exports (CSV, a person's data) are saved by the reader, never kept by a browser or proxy cache."""
+    disposition = response.headers.get("Content-Disposition", "")
+    return response.mimetype == "text/csv" or disposition.lower().startswith("attachment")
+
+
 def init_security_headers(app: Flask) -> None:
     """Add the headers after every request."""
 
@@ -34,6 +40,8 @@ def init_security_headers(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.path.startswith("/api/") or response.mimetype == "text/html":
+        if _is_download(response):
+            headers["Cache-Control"] = "no-store"
+        elif request.path.startswith("/api/") or response.mimetype == "text/html":
             headers.setdefault("Cache-Control", "no-store")
         return response

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, session
 from flask_login import current_user
 from sqlalchemy import text
 
 from tracker.extensions import db
+from tracker.security.redirects import safe_next
 
 bp = Blueprint("web", __name__)
 
@@ -28,10 +29,7 @@ def set_locale():
     if current_user.is_authenticated:
         current_user.locale = locale
         db.session.commit()
-    target = request.form.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("web.home")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next")))
 
 
 @bp.route("/healthz")
