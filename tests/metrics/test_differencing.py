@@ -1,11 +1,12 @@
 """Weeks, months and quarters of one scope, all shown: no difference of them isolates 1..k-1 raters.
 
-Organisations and ratings are random; every value the pair trend, the API's matrix cells and the
-matrix margins show, for every week, month and quarter, is collected. Then, from the ratings
-themselves, for every shown parent (a month, a quarter, or a run of consecutive shown months or
-quarters) and its shown children (the weeks wholly inside it, the months inside it, or the months
-plus the weeks inside its hidden months), the parent minus the children must hold the ratings
-of no rater at all or of at least k raters.
+Organisations and ratings are random; every value the pair trend, the API's matrix cells, the
+matrix margins and the provider's view of its consumers show, for every week, month and quarter,
+is collected (the views that show a pair must agree with the pair trend, numbers and comments too).
+Then, from the ratings themselves, for every shown parent (a month, a quarter, or a run of
+consecutive shown months or quarters) and its shown children (the weeks wholly inside it, the
+months inside it, or the months plus the weeks inside its hidden months), the parent minus the
+children must hold the ratings of no rater at all or of at least k raters.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from tests.metrics.util import Org, fresh_org, use_k
 from tracker.extensions import db
 from tracker.metrics import periods as P
 from tracker.metrics import services
+from tracker.models import Department
 
 K = 3
 CODES = ("AA", "BB", "CC")
@@ -45,7 +47,7 @@ def _days(kind: str, start: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def _collect_shown(viewer, ids) -> dict:
-    """{(scope, kind, start): shown?} from the pair trend, the API's cells and the matrix margins."""
+    """{(scope, kind, start): shown?} from the pair trend, the API's cells, the provider view and the matrix margins."""
     shown = {}
     for kind in P.PERIOD_KINDS:
         periods = _periods(kind)
@@ -59,6 +61,8 @@ def _collect_shown(viewer, ids) -> dict:
             scope = (ids[CODES.index(cell["provider"])], ids[CODES.index(cell["consumer"])])
             start = P.parse(cell["period"], kind, "period")
             assert shown[(scope, kind, start)] == (not cell.get("suppressed"))  # one rule for every view
+        if kind == "quarter":
+            _check_provider_view(viewer, ids, periods, shown)
         for start in periods:
             matrix = services.matrix(viewer, "satisfaction", kind, start.isoformat())
             for department, value in matrix.providers.items():
@@ -68,6 +72,22 @@ def _collect_shown(viewer, ids) -> dict:
             if matrix.company is not None:
                 shown[((0, 0), kind, start)] = not matrix.company.get("suppressed")
     return shown
+
+
+def _check_provider_view(viewer, ids, quarters, shown) -> None:
+    """The provider's view shows each pair's quarter exactly as the pair trend does, with its numbers."""
+    for provider in CODES:
+        department = db.session.get(Department, ids[CODES.index(provider)])
+        for start in quarters:
+            label = P.label(start, "quarter")
+            for entry in services.ratings_by_consumer(viewer, department, start):
+                point = services.pair_series(viewer, provider, entry["consumer"], services.period_range(
+                    "quarter", label, label))["series"]["points"][0]
+                assert shown[((department.id, ids[CODES.index(entry["consumer"])]), "quarter", start)] == (
+                    not entry["suppressed"])
+                assert [entry.get(m) for m in ("raters", *services.RATING_METRICS)] == [
+                    point.get(m) for m in ("raters", *services.RATING_METRICS)]
+                assert bool(entry["comments"]) == (not entry["suppressed"])  # every rating carries a comment
 
 
 def _raters(ratings, scope, lower: dt.date, upper: dt.date, excluded: list[tuple[dt.date, dt.date]]) -> set:
@@ -108,7 +128,7 @@ def test_no_parent_minus_its_shown_children_isolates_fewer_than_k_raters(app, ra
     made = []
     for (provider, consumer), rater, day, score in ratings:
         instant = dt.datetime.combine(day, dt.time(4), tzinfo=dt.UTC)  # noon in Shanghai
-        org.rate(CODES[provider], CODES[consumer], rater, score, score, instant)
+        org.rate(CODES[provider], CODES[consumer], rater, score, score, instant).comment = f"Comment {len(made)}"
         made.append((provider, consumer, (consumer, rater), day))
     viewer = factories.make_user(role="leadership")
     db.session.commit()
