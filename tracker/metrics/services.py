@@ -537,10 +537,9 @@ def scorecard(user: User, code: str, prange: PeriodRange) -> dict:
     overall = publish(_sums(overall_row) if overall_row else Sums(), "satisfaction", k,
                       extra_hidden=not hidden_part_ok(hidden.get(department.id, 0), k)
                       or guard.hides(department.id, 0, last))
-    # Tags break the department's total down, so they are shown only where that total may be, by the
-    # threshold and the differencing decisions (a quarter's tags minus its months' would be a hidden month's).
-    total_shown = overall_row is not None and shown(overall_row.raters, k) and not guard.hides(department.id, 0, last)
-    reasons = _reason_pareto(department.id, prange.kind, last, k) if total_shown else []
+    # Tags break the department's total down, so they are shown only where that total is (a quarter's
+    # tags minus its months' would otherwise be a withheld month's).
+    reasons = [] if overall.get("suppressed") else _reason_pareto(department.id, prange.kind, last, k)
     satisfaction_target = max((float(c.current_version.satisfaction_target) for c in commitments), default=None)
     on_time = bool(budgets) and all(
         b["total"]["attainment"] is not None and b["total"]["attainment"] >= b["attainment_target"] for b in budgets)
