@@ -53,7 +53,8 @@ TABLE = {
     ("handoffs.export_csv", "GET"): ("/handoffs/export.csv", None, PAGE),
     ("handoffs.detail", "GET"): ("/handoffs/{open}", None, SEE_PAGE),
     ("handoffs.act", "POST"): ("/handoffs/{open}/deliver", {}, ACT_PAGE),
-    ("handoffs.delivered", "GET"): ("/handoffs/delivered?provider=IT", None, (302, 403, 403, 200, 403, 200, 200)),
+    ("handoffs.delivered", "GET"): ("/handoffs/delivered?provider=IT", None, (302, 301, 301, 301, 301, 301, 301)),
+    ("ratings.delivered", "GET"): ("/ratings/delivered?provider=IT", None, (302, 403, 403, 200, 403, 200, 200)),
     ("ratings.inbox", "GET"): ("/ratings/inbox", None, PAGE),
     ("ratings.mine", "GET"): ("/ratings/mine", None, PAGE),
     ("ratings.rate", "GET"): ("/handoffs/{delivered}/rate", None, RATE_PAGE_GET),
@@ -65,7 +66,7 @@ EXTRA = [
     ("/handoffs/{open}/pause", {"reason": "waiting_on_third_party"}, ACT_PAGE),
     ("/handoffs/{delivered}/reopen", {}, ACT_PAGE),
     ("/handoffs/{open}/cancel", {}, ACT_PAGE),
-    ("/handoffs/delivered", None, PAGE),
+    ("/ratings/delivered", None, PAGE),
 ]
 
 

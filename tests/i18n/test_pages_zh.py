@@ -156,7 +156,7 @@ class World:
 
 EXTRA_URLS = (
     "/commitments?scope=all&status=any",
-    "/handoffs/delivered?provider=PRV",
+    "/ratings/delivered?provider=PRV",
     "/dashboards?period=month",
     "/handoffs?status=delivered",
 )

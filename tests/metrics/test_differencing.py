@@ -1,11 +1,13 @@
 """Weeks, months and quarters of one scope, all shown: no difference of them isolates 1..k-1 raters.
 
-Organisations and ratings are random; every value the pair trend, the API's matrix cells and the
-matrix margins show, for every week, month and quarter, is collected. Then, from the ratings
-themselves, for every shown parent (a month, a quarter, or a run of consecutive shown months or
-quarters) and its shown children (the weeks wholly inside it, the months inside it, or the months
-plus the weeks inside its hidden months), the parent minus the children must hold the ratings
-of no rater at all or of at least k raters.
+Organisations and ratings are random; every value the pair trend, the API's matrix cells, the
+matrix margins and the provider's view of its consumers show, for every week, month and quarter,
+is collected (the views that show a pair must agree with the pair trend, numbers and comments too;
+a scorecard's reason tags come only with its department's shown total).
+Then, from the ratings themselves, for every shown parent (a month, a quarter, or a run of
+consecutive shown months or quarters) and its shown children (the weeks wholly inside it, the
+months inside it, or the months plus the weeks inside its hidden months), the parent minus the
+children must hold the ratings of no rater at all or of at least k raters.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from tests.metrics.util import Org, fresh_org, use_k
 from tracker.extensions import db
 from tracker.metrics import periods as P
 from tracker.metrics import services
+from tracker.models import Department, RatingReason
 
 K = 3
 CODES = ("AA", "BB", "CC")
@@ -45,7 +48,7 @@ def _days(kind: str, start: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def _collect_shown(viewer, ids) -> dict:
-    """{(scope, kind, start): shown?} from the pair trend, the API's cells and the matrix margins."""
+    """{(scope, kind, start): shown?} from the pair trend, the API's cells, the provider view and the matrix margins."""
     shown = {}
     for kind in P.PERIOD_KINDS:
         periods = _periods(kind)
@@ -59,6 +62,8 @@ def _collect_shown(viewer, ids) -> dict:
             scope = (ids[CODES.index(cell["provider"])], ids[CODES.index(cell["consumer"])])
             start = P.parse(cell["period"], kind, "period")
             assert shown[(scope, kind, start)] == (not cell.get("suppressed"))  # one rule for every view
+        if kind == "quarter":
+            _check_provider_view(viewer, ids, periods, shown)
         for start in periods:
             matrix = services.matrix(viewer, "satisfaction", kind, start.isoformat())
             for department, value in matrix.providers.items():
@@ -68,6 +73,33 @@ def _collect_shown(viewer, ids) -> dict:
             if matrix.company is not None:
                 shown[((0, 0), kind, start)] = not matrix.company.get("suppressed")
     return shown
+
+
+def _check_provider_view(viewer, ids, quarters, shown) -> None:
+    """The provider's view shows each pair's quarter exactly as the pair trend does, with its numbers."""
+    for provider in CODES:
+        department = db.session.get(Department, ids[CODES.index(provider)])
+        for start in quarters:
+            label = P.label(start, "quarter")
+            for entry in services.ratings_by_consumer(viewer, department, start):
+                point = services.pair_series(viewer, provider, entry["consumer"], services.period_range(
+                    "quarter", label, label))["series"]["points"][0]
+                assert shown[((department.id, ids[CODES.index(entry["consumer"])]), "quarter", start)] == (
+                    not entry["suppressed"])
+                assert [entry.get(m) for m in ("raters", *services.RATING_METRICS)] == [
+                    point.get(m) for m in ("raters", *services.RATING_METRICS)]
+                assert bool(entry["comments"]) == (not entry["suppressed"])  # every rating carries a comment
+
+
+def _check_reason_tags(viewer, ids, shown) -> None:
+    """A scorecard shows reason tags only for a month or quarter whose department total is shown."""
+    for kind in ("month", "quarter"):
+        for start in _periods(kind):
+            label = P.label(start, kind)
+            for provider in CODES:
+                card = services.scorecard(viewer, provider, services.period_range(kind, label, label))
+                if card["reasons"]:
+                    assert shown[((ids[CODES.index(provider)], 0), kind, start)], (provider, kind, start)
 
 
 def _raters(ratings, scope, lower: dt.date, upper: dt.date, excluded: list[tuple[dt.date, dt.date]]) -> set:
@@ -108,7 +140,9 @@ def test_no_parent_minus_its_shown_children_isolates_fewer_than_k_raters(app, ra
     made = []
     for (provider, consumer), rater, day, score in ratings:
         instant = dt.datetime.combine(day, dt.time(4), tzinfo=dt.UTC)  # noon in Shanghai
-        org.rate(CODES[provider], CODES[consumer], rater, score, score, instant)
+        rating = org.rate(CODES[provider], CODES[consumer], rater, score, score, instant)
+        rating.comment = f"Comment {len(made)}"
+        rating.reasons = [RatingReason(tag="late")] if score <= 2 else []
         made.append((provider, consumer, (consumer, rater), day))
     viewer = factories.make_user(role="leadership")
     db.session.commit()
@@ -116,6 +150,7 @@ def test_no_parent_minus_its_shown_children_isolates_fewer_than_k_raters(app, ra
     brute = [({(ids[p], ids[c]), (ids[p], 0), (0, ids[c]), (0, 0)}, day, rater) for p, c, rater, day in made]
     shown = _collect_shown(viewer, ids)
 
+    _check_reason_tags(viewer, ids, shown)
     for (scope, kind, start), visible in shown.items():
         if visible:  # the threshold itself
             assert len(_raters(brute, scope, *_days(kind, start), [])) >= K, (scope, kind, start)
@@ -170,3 +205,20 @@ def test_a_straddling_week_is_hidden_when_one_month_holds_two_of_its_raters(app)
     db.session.commit()
     week = services.pair_series(viewer, "AA", "BB", services.period_range("week", "2025-W05", "2025-W05"))
     assert week["series"]["points"][0]["suppressed"] is True
+
+
+def test_a_quarter_s_reason_tags_are_withheld_when_a_month_of_it_holds_two_raters(app):
+    use_k(app, 5)
+    org = Org()
+    # Months of 5, 5 and 2 raters, every one of them rating low for being late: the quarter's count of
+    # "late" minus its two shown months' would be what the two raters of the third month chose.
+    rater = 0
+    for day, raters in ((dt.date(2025, 1, 15), 5), (dt.date(2025, 2, 12), 5), (dt.date(2025, 3, 12), 2)):
+        for _ in range(raters):
+            rating = org.rate("AA", "BB", rater, 2, 2, dt.datetime.combine(day, dt.time(4), tzinfo=dt.UTC))
+            rating.reasons = [RatingReason(tag="late")]
+            rater += 1
+    viewer = factories.make_user(role="leadership")
+    db.session.commit()
+    card = services.scorecard(viewer, "AA", services.period_range("quarter", "2025-Q1", "2025-Q1"))
+    assert card["reasons"] == []

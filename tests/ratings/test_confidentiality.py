@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import update
 
 from tests import factories
 from tracker.extensions import db
+from tracker.metrics.rollups import rebuild_rollups
+from tracker.metrics.services import finished_starts
 from tracker.models import Rating
-from tracker.ratings.services import finished_quarters
 
 MARKER = "Qxv7marker"
 COMMENT = "The laptop arrived with the wrong keyboard layout"
@@ -30,17 +31,23 @@ def _rated_world(app, client, auth, world):
                           json={"satisfaction": 2, "collaboration": 2, "reasons": ["late"], "comment": COMMENT})
     assert response.status_code == 201
     auth.logout()
-    middle = finished_quarters()[0].start + timedelta(days=20)
-    db.session.execute(update(Rating).values(created_at=middle, updated_at=middle))
-    db.session.commit()
+    _move_into_last_quarter()
     return handoff
+
+
+def _move_into_last_quarter() -> None:
+    """Every rating moves to the middle of the last finished quarter; the rollups follow."""
+    middle = datetime.combine(finished_starts("quarter", 1)[0], time(4), tzinfo=UTC) + timedelta(days=20)
+    db.session.execute(update(Rating).values(created_at=middle, updated_at=middle))
+    rebuild_rollups()
+    db.session.commit()
 
 
 def _urls(handoff) -> list[str]:
     h = handoff.id
     return [
-        "/", "/handoffs", "/handoffs?status=delivered", f"/handoffs/{h}", "/handoffs/delivered",
-        "/handoffs/delivered?provider=IT", "/handoffs/export.csv", "/ratings/inbox", "/ratings/mine",
+        "/", "/handoffs", "/handoffs?status=delivered", f"/handoffs/{h}", "/ratings/delivered",
+        "/ratings/delivered?provider=IT", "/handoffs/export.csv", "/ratings/inbox", "/ratings/mine",
         f"/handoffs/{h}/rate", "/api/v1/handoffs", f"/api/v1/handoffs/{h}", f"/api/v1/handoffs/{h}/rating",
         "/api/v1/ratings/inbox", "/api/v1/ratings/mine",
     ]
@@ -64,7 +71,7 @@ def test_provider_sees_the_comment_without_name_once_k_raters_stand_behind_it(ap
     handoff = _rated_world(app, client, auth, world)
     assert handoff.id
     login_as("lead", department=world.provider)
-    page = client.get("/handoffs/delivered").get_data(as_text=True)
+    page = client.get("/ratings/delivered").get_data(as_text=True)
     assert COMMENT in page
     assert MARKER.lower() not in page.lower()
 
@@ -74,10 +81,8 @@ def test_fewer_than_k_raters_show_not_enough_ratings(app, client, login_as, worl
                                      delivered_at=datetime.now(UTC) - timedelta(days=1))
     for _i in range(app.config["CONFIDENTIALITY_K"] - 1):
         factories.make_rating(handoff=handoff, comment="only a few of us")
-    middle = finished_quarters()[0].start + timedelta(days=20)
-    db.session.execute(update(Rating).values(created_at=middle))
-    db.session.commit()
+    _move_into_last_quarter()
     login_as("lead", department=world.provider)
-    page = client.get("/handoffs/delivered").get_data(as_text=True)
+    page = client.get("/ratings/delivered").get_data(as_text=True)
     assert "not enough ratings" in page
     assert "only a few of us" not in page

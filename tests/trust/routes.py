@@ -16,7 +16,8 @@ import sqlalchemy as sa
 from tests import factories
 from tests.trust.world import MARKER_ID, World
 from tracker.extensions import db
-from tracker.ratings.services import Quarter
+from tracker.metrics import periods as P
+from tracker.metrics.services import finished_starts
 
 STATIC_ENDPOINTS = ("static", "bootstrap.static")
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
@@ -130,6 +131,7 @@ CALLS: dict[tuple[str, str], Call] = {
     ("handoffs.detail", "GET"): _get("/handoffs/{w.open.id}"),
     ("handoffs.act", "POST"): lambda w, c: (f"/handoffs/{w.fresh_handoff().id}/deliver", {}),
     ("handoffs.delivered", "GET"): _get("/handoffs/delivered?provider=PRV"),
+    ("ratings.delivered", "GET"): _get("/ratings/delivered?provider=PRV"),
     ("ratings.inbox", "GET"): _get("/ratings/inbox"),
     ("ratings.mine", "GET"): _get("/ratings/mine"),
     ("ratings.rate", "GET"): _get("/handoffs/{w.delivered.id}/rate"),
@@ -234,9 +236,9 @@ def ordered(keys) -> list[tuple[str, str]]:
 
 def periods() -> dict:
     today = datetime.now(UTC).date()
-    last_quarter = Quarter.containing(today).previous()
-    return {"today": today.isoformat(), "old": (last_quarter.start.date().replace(day=25)).isoformat(),
-            "quarter": last_quarter.key}
+    last_quarter = finished_starts("quarter", 1)[0]
+    return {"today": today.isoformat(), "old": last_quarter.replace(day=25).isoformat(),
+            "quarter": P.label(last_quarter, "quarter")}
 
 
 def _dashboards(path: str, p: dict) -> list[str]:
@@ -275,8 +277,9 @@ GET_URLS = {
     "handoffs.index": lambda w, p: ["/handoffs", "/handoffs?status=delivered", "/handoffs?consumer=CON&page=2"],
     "handoffs.export_csv": lambda w, p: ["/handoffs/export.csv", "/handoffs/export.csv?status=delivered"],
     "handoffs.detail": lambda w, p: [f"/handoffs/{h.id}" for h in (*w.rated, w.delivered, w.open)],
-    "handoffs.delivered": lambda w, p: ["/handoffs/delivered", "/handoffs/delivered?provider=PRV",
-                                        f"/handoffs/delivered?provider=PRV&quarter={p['quarter']}"],
+    "handoffs.delivered": lambda w, p: ["/handoffs/delivered?provider=PRV"],
+    "ratings.delivered": lambda w, p: ["/ratings/delivered", "/ratings/delivered?provider=PRV",
+                                       f"/ratings/delivered?provider=PRV&quarter={p['quarter']}"],
     "ratings.inbox": lambda w, p: ["/ratings/inbox"],
     "ratings.mine": lambda w, p: ["/ratings/mine"],
     "ratings.rate": lambda w, p: [f"/handoffs/{h.id}/rate" for h in (*w.rated, w.delivered)],

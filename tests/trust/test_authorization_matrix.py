@@ -282,7 +282,7 @@ EXPECTED: dict[str, dict[str, dict]] = {
         "POST": _by(LOGIN, 302, 302, 403, 302, 302, 403),
     },
     "handoffs.delivered": {
-        "GET": _by(LOGIN, 403, 403, 200, 403, 200, 200),
+        "GET": _by(LOGIN, 301, 301, 301, 301, 301, 301),
     },
     "handoffs.detail": {
         "GET": _by(LOGIN, 200, 404, 200, 404, 200, 200),
@@ -292,6 +292,9 @@ EXPECTED: dict[str, dict[str, dict]] = {
     },
     "handoffs.index": {
         "GET": _by(LOGIN, 200, 200, 200, 200, 200, 200),
+    },
+    "ratings.delivered": {
+        "GET": _by(LOGIN, 403, 403, 200, 403, 200, 200),
     },
     "ratings.inbox": {
         "GET": _by(LOGIN, 200, 200, 200, 200, 200, 200),

@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 from tests import factories
 from tracker.auth import services as auth_services
 from tracker.extensions import db
 from tracker.metrics.rollups import RatingSnapshot, apply_rating_change
+from tracker.metrics.services import finished_starts
 from tracker.models import AuditEvent, Department, Handoff, RatingReason, ServiceCommitment, User
-from tracker.ratings.services import Quarter
 
 MARKER_NAME = "Zyxq Marker"
 MARKER_EMAIL = "zyxq.marker@example.test"
@@ -136,8 +136,7 @@ def build_world(marker_id: int | None = MARKER_ID) -> World:
                                       status="draft", title=DRAFT_TITLE)
 
     now = datetime.now(UTC)
-    last_quarter = Quarter.containing(now.date()).previous()
-    old = last_quarter.start + timedelta(days=20)
+    old = datetime.combine(finished_starts("quarter", 1)[0], time(4), tzinfo=UTC) + timedelta(days=20)
     recent = now - timedelta(days=2)
     rated = []
     for title, at in zip(RATED_TITLES, (old, old + timedelta(days=7), recent), strict=True):

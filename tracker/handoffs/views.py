@@ -189,23 +189,6 @@ def act(handoff_id: int, action: str):
 
 @bp.route("/handoffs/delivered")
 def delivered():
-    """The provider's view: what it delivered, due and met, and its ratings as aggregates only."""
-    try:
-        provider = rating_services.provider_for(current_user, request.args.get("provider", "")[:16] or None)
-    except DomainError as exc:
-        abort(exc.code)
-    quarters = rating_services.finished_quarters()
-    quarter = rating_services.Quarter.parse(request.args.get("quarter", "")) or quarters[0]
-    if quarter not in quarters:
-        quarter = quarters[0]
-    page = aggregates = comments = None
-    if provider is not None:
-        page = db.paginate(rating_services.delivered_query(provider.id), per_page=PAGE_SIZE,
-                           max_per_page=PAGE_SIZE, error_out=False)
-        k = current_app.config["CONFIDENTIALITY_K"]
-        aggregates = rating_services.consumer_aggregates(provider.id, quarter, k)
-        comments = rating_services.consumer_comments(
-            provider.id, quarter, [a["consumer"].id for a in aggregates if not a["suppressed"]])
-    return render_template("handoffs/delivered.html", provider=provider, page=page, aggregates=aggregates,
-                           comments=comments, quarter=quarter, quarters=quarters,
-                           k=current_app.config["CONFIDENTIALITY_K"])
+    """The provider's view moved to the ratings pages; old links keep working."""
+    kept = {key: request.args[key][:16] for key in ("provider", "quarter", "page") if key in request.args}
+    return redirect(url_for("ratings.delivered", **kept), 301)

@@ -396,6 +396,78 @@ def pair_series(user: User, provider_code: str, consumer_code: str, prange: Peri
     return result
 
 
+# --- a provider's consumers over one finished quarter ------------------------------------------------
+
+MAX_COMMENTS = 200  # per consumer: a page of text, not an unbounded list
+FIRST_YEAR = 2000  # no ratings are older; far-off years would overflow the UTC bounds
+
+
+def finished_starts(kind: str, count: int) -> list[dt.date]:
+    """The starts of the last `count` finished periods of a kind in company time, latest first."""
+    start = P.previous_start(P.current_start(kind, company_zone()), kind)
+    starts = []
+    for _ in range(count):
+        starts.append(start)
+        start = P.previous_start(start, kind)
+    return starts
+
+
+def finished_start(kind: str, when: str | None) -> dt.date:
+    """The finished period named by `when` (a label or a date), else the latest finished one.
+
+    A filter in a link, so anything else (an open or future period, nonsense) shows the default.
+    """
+    latest = finished_starts(kind, 1)[0]
+    try:
+        start = P.parse(when, kind, "period") if when else latest
+    except InvalidInput:
+        return latest
+    return start if start.year >= FIRST_YEAR and start <= latest else latest
+
+
+def ratings_by_consumer(user: User, provider: Department, start: dt.date) -> list[dict]:
+    """Each consumer of a provider in one finished quarter: the pair trend's values, and comments.
+
+    Values, intervals and suppression are those of pair_series for the pair and quarter (the same
+    rollups, threshold and differencing decisions), so the two views cannot be subtracted from
+    each other. Comments come only with a value that is shown, from the whole quarter and sorted
+    by their text: no month, week or time is attached that could tie one to a smaller group.
+    """
+    own = visible_department(user)
+    if own is not None and own != provider.id:
+        raise Forbidden("Only members of the provider department, leadership and administrators see this.")
+    k = k_threshold()
+    rows = _period_rows("quarter", (start,), MetricPeriod.provider_id == provider.id, MetricPeriod.consumer_id > 0)
+    guard = period_guard("quarter", (start,), k, Rating.provider_id == provider.id, scopes="pairs")
+    names = _departments([r.consumer_id for r in rows])
+    result = []
+    for row in sorted(rows, key=lambda r: names[r.consumer_id].code):
+        sums = _sums(row)
+        hidden = guard.hides(provider.id, row.consumer_id, start)
+        entry = {"consumer": names[row.consumer_id].code, "period": P.label(start, "quarter"),
+                 "suppressed": not shown(sums.raters, k) or hidden, "comments": [], "comment_count": 0}
+        if not entry["suppressed"]:
+            entry.update(n=sums.n, raters=sums.raters)
+            for metric in RATING_METRICS:
+                published = publish(sums, metric, k, extra_hidden=hidden)
+                entry[metric] = {"value": published["value"], "low": published["low"], "high": published["high"]}
+            entry["comments"], entry["comment_count"] = _comments(provider.id, row.consumer_id, start)
+        result.append(entry)
+    return result
+
+
+def _comments(provider_id: int, consumer_id: int, start: dt.date) -> tuple[list[str], int]:
+    """The first MAX_COMMENTS comments of a pair in a quarter by their text, and how many there are."""
+    lower, upper = P.utc_bounds(start, "quarter", company_zone())
+    where = (Rating.provider_id == provider_id, Rating.consumer_id == consumer_id, Rating.comment.is_not(None),
+             Rating.created_at >= lower, Rating.created_at < upper)
+    texts = db.session.scalars(select(Rating.comment).where(*where).order_by(Rating.comment, Rating.id)
+                               .limit(MAX_COMMENTS)).all()
+    count = len(texts) if len(texts) < MAX_COMMENTS else db.session.scalar(
+        select(func.count()).select_from(Rating).where(*where))
+    return list(texts), count
+
+
 # --- commitments -----------------------------------------------------------------------------------
 
 def commitment_budget(user: User, commitment_id: int, prange: PeriodRange) -> dict:
@@ -465,7 +537,9 @@ def scorecard(user: User, code: str, prange: PeriodRange) -> dict:
     overall = publish(_sums(overall_row) if overall_row else Sums(), "satisfaction", k,
                       extra_hidden=not hidden_part_ok(hidden.get(department.id, 0), k)
                       or guard.hides(department.id, 0, last))
-    reasons = _reason_pareto(department.id, prange.kind, last, k)
+    # Tags break the department's total down, so they are shown only where that total is (a quarter's
+    # tags minus its months' would otherwise be a withheld month's).
+    reasons = [] if overall.get("suppressed") else _reason_pareto(department.id, prange.kind, last, k)
     satisfaction_target = max((float(c.current_version.satisfaction_target) for c in commitments), default=None)
     on_time = bool(budgets) and all(
         b["total"]["attainment"] is not None and b["total"]["attainment"] >= b["attainment_target"] for b in budgets)

@@ -1,15 +1,12 @@
 """Rules for ratings: who rates what and when, one rating per rater, and what others may see.
 
-Nothing here returns a rater's identity to anyone but the rater. The provider's view gets
-aggregates per consumer department over one whole, finished calendar quarter, and only where
-at least k distinct raters stand behind them. Finished, non-overlapping periods mean that two
-views taken at different times cannot be subtracted to reveal a single new rating.
+Nothing here returns a rater's identity to anyone but the rater. What the provider may see of
+its ratings (numbers, comments) comes from tracker.metrics.services, like every dashboard's.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -149,51 +146,6 @@ def my_ratings_query(user: User) -> Select:
 
 # -- the provider's view ----------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Quarter:
-    year: int
-    number: int
-
-    @property
-    def start(self) -> datetime:
-        return datetime(self.year, 3 * self.number - 2, 1, tzinfo=UTC)
-
-    @property
-    def end(self) -> datetime:
-        return (self.next()).start
-
-    def next(self) -> Quarter:
-        return Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
-
-    def previous(self) -> Quarter:
-        return Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
-
-    @property
-    def key(self) -> str:
-        return f"{self.year}Q{self.number}"
-
-    @classmethod
-    def containing(cls, day: date) -> Quarter:
-        return cls(day.year, (day.month - 1) // 3 + 1)
-
-    @classmethod
-    def parse(cls, key: str) -> Quarter | None:
-        year, _sep, number = key.upper().partition("Q")
-        if year.isdigit() and number in ("1", "2", "3", "4") and 2000 <= int(year) <= 2999:
-            return cls(int(year), int(number))
-        return None
-
-
-def finished_quarters(now: datetime | None = None, count: int = 4) -> list[Quarter]:
-    """The last `count` whole quarters before the current one, latest first."""
-    quarter = Quarter.containing((now or utcnow()).date()).previous()
-    quarters = []
-    for _i in range(count):
-        quarters.append(quarter)
-        quarter = quarter.previous()
-    return quarters
-
-
 def provider_for(user: User, code: str | None) -> Department | None:
     """The provider department whose view the user asks for; members see their own, leadership all."""
     if code:
@@ -214,43 +166,6 @@ def delivered_query(provider_id: int) -> Select:
         .options(selectinload(Handoff.consumer), selectinload(Handoff.version))
         .order_by(Handoff.delivered_at.desc(), Handoff.id.desc())
     )
-
-
-def consumer_aggregates(provider_id: int, quarter: Quarter, k: int) -> list[dict]:
-    """Per consumer department: n, raters and means, or `suppressed` when fewer than k raters."""
-    rows = db.session.execute(
-        select(Rating.consumer_id, func.count(), func.count(Rating.rater_key.distinct()),
-               func.avg(Rating.satisfaction), func.avg(Rating.collaboration))
-        .where(Rating.provider_id == provider_id, Rating.created_at >= quarter.start, Rating.created_at < quarter.end)
-        .group_by(Rating.consumer_id)
-    ).all()
-    departments = {d.id: d for d in db.session.scalars(select(Department).where(
-        Department.id.in_([r[0] for r in rows])))}
-    result = []
-    for consumer_id, n, raters, satisfaction, collaboration in rows:
-        entry = {"consumer": departments[consumer_id]}
-        if raters >= k:
-            entry.update(n=n, raters=raters, satisfaction=float(satisfaction), collaboration=float(collaboration),
-                         suppressed=False)
-        else:
-            entry["suppressed"] = True
-        result.append(entry)
-    return sorted(result, key=lambda e: e["consumer"].code)
-
-
-def consumer_comments(provider_id: int, quarter: Quarter, consumer_ids: list[int]) -> list[dict]:
-    """Comments of the given consumers' groups, with the month only, sorted by text."""
-    if not consumer_ids:
-        return []
-    rows = db.session.execute(
-        select(Rating.consumer_id, Rating.comment, Rating.created_at)
-        .where(Rating.provider_id == provider_id, Rating.consumer_id.in_(consumer_ids), Rating.comment.is_not(None),
-               Rating.created_at >= quarter.start, Rating.created_at < quarter.end)
-    ).all()
-    departments = {d.id: d for d in db.session.scalars(select(Department).where(Department.id.in_(consumer_ids)))}
-    comments = [{"consumer": departments[c], "month": at.strftime("%Y-%m"), "text": text} for c, text, at in rows]
-    return sorted(comments, key=lambda c: (c["consumer"].code, c["text"]))
-
 
 
 def inbox_preview(user: User, size: int = 5) -> dict:

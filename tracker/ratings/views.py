@@ -1,8 +1,10 @@
-"""Rating pages: the "to rate" inbox, the rating form and "my ratings"."""
+"""Rating pages: the "to rate" inbox, the rating form, "my ratings" and what a provider delivered."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+import re
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,12 +16,15 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.handoffs import services as handoff_services
+from tracker.metrics import periods as P
+from tracker.metrics import services as metrics
 from tracker.models import MAX_COMMENT_LENGTH, REASON_TAGS
 from tracker.ratings import services
 
 bp = Blueprint("ratings", __name__)
 
 PAGE_SIZE = 25
+QUARTER_CHOICES = 8  # finished quarters offered in the provider's view
 SCORE_LABELS = [SelectChoice(1, _l("1 · very poor")), SelectChoice(2, _l("2 · poor")),
                 SelectChoice(3, _l("3 · acceptable")), SelectChoice(4, _l("4 · good")),
                 SelectChoice(5, _l("5 · excellent"))]
@@ -99,3 +104,31 @@ def rate(handoff_id: int):
     status = 422 if form.errors else 200
     return render_template("ratings/rate.html", form=form, handoff=handoff, existing=existing,
                            closes_at=services.rating_closes_at(handoff)), status
+
+
+@bp.route("/ratings/delivered")
+def delivered():
+    """The provider's view: what it delivered, due and met, and how each consumer rated it in a quarter."""
+    try:
+        provider = services.provider_for(current_user, request.args.get("provider", "")[:16] or None)
+        # "2026Q1" is how quarters were named in links to this page before; labels are "2026-Q1".
+        asked = re.sub(r"^(\d{4})Q([1-4])$", r"\1-Q\2", request.args.get("quarter", "")[:16].strip().upper())
+        quarter = metrics.finished_start("quarter", asked or None)
+        consumers = page = None
+        if provider is not None:
+            consumers = metrics.ratings_by_consumer(current_user, provider, quarter)
+            page = db.paginate(services.delivered_query(provider.id), per_page=PAGE_SIZE, max_per_page=PAGE_SIZE,
+                               error_out=False)
+    except DomainError as exc:
+        abort(exc.code)
+    quarters = metrics.finished_starts("quarter", QUARTER_CHOICES)
+    if quarter not in quarters:
+        quarters.append(quarter)
+    comments = [(c["consumer"], text) for c in consumers or () for text in c["comments"]]
+    unlisted = sum(c["comment_count"] - len(c["comments"]) for c in consumers or ())
+    return render_template("ratings/delivered.html", provider=provider, page=page, consumers=consumers,
+                           comments=comments, unlisted=unlisted,
+                           departments={d.code: d for d in metrics.department_list()},
+                           quarter=P.label(quarter, "quarter"),
+                           quarters=[P.label(q, "quarter") for q in quarters],
+                           k=current_app.config["CONFIDENTIALITY_K"])
