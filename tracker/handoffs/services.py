@@ -14,6 +14,7 @@ from tracker.calendars.timecalc import business_time_between
 from tracker.departments.services import get_by_code
 from tracker.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tracker.extensions import db
+from tracker.handoffs import fairness
 from tracker.models import (
     CommitmentVersion,
     Department,
@@ -150,7 +151,9 @@ def create_handoff(actor: User, commitment: int, consumer: str, title: str, requ
     ) is not None:
         raise Conflict(_("A handoff with this external reference exists already."),
                        {"json": {"external_ref": [_("already used")]}})
-    requested = check_past(requested_at or utcnow(), "requested_at")
+    now = utcnow()
+    requested = check_past(requested_at or now, "requested_at", now)
+    reasons = fairness.check_time(actor, found.provider_id, requested, "requested_at", now)
     handoff = Handoff(
         version=version, provider_id=found.provider_id, consumer=department, title=title.strip(),
         external_source=external_source, external_ref=external_ref, requested_by_id=actor.id,
@@ -159,6 +162,7 @@ def create_handoff(actor: User, commitment: int, consumer: str, title: str, requ
     handoff.events.append(HandoffEvent(kind="request", at=requested, by_id=actor.id))
     db.session.add(handoff)
     db.session.flush()
+    fairness.audit(actor, handoff, "request", reasons)
     return handoff
 
 
@@ -173,10 +177,13 @@ def change_state(actor: User, handoff_id: int, action: str, at: datetime | None 
         raise Conflict(_("The handoff is %(status)s; it cannot be changed this way.", status=handoff.status),
                        {"json": {"status": [handoff.status]}})
     field = "delivered_at" if action == "deliver" else "at"
-    when = check_past(at or utcnow(), field)
+    now = utcnow()
+    when = check_past(at or now, field, now)
     latest = max((e.at for e in handoff.events), default=handoff.requested_at)
     if when < latest:
         raise InvalidInput(_("The time must not be before the handoff's last event."), field)
+    reasons = fairness.check_change(actor, handoff, action, when, now)
+    before = fairness.snapshot(handoff)
     handoff.events.append(HandoffEvent(kind=action, at=when, reason=reason if action == "pause" else None,
                                        by_id=actor.id))
     handoff.status = target
@@ -184,6 +191,7 @@ def change_state(actor: User, handoff_id: int, action: str, at: datetime | None 
     handoff.cancelled_at = when if target == "cancelled" else None
     handoff.due_at = handoff_due_at(handoff)
     db.session.flush()
+    fairness.audit(actor, handoff, action, reasons, before)
     return handoff
 
 
