@@ -178,3 +178,20 @@ def test_reading_the_oldest_open_handoff_visits_only_the_days_since_it_fell_due(
     timecalc.work.reset()
     assert client.get(f"/api/v1/handoffs/{handoff.id}").status_code == 200
     assert timecalc.work.days_visited <= app.config["LEAD_BACKDATE_DAYS"] + 2
+
+
+def test_the_handoff_pages_state_the_rules(client, sign_in, world):
+    handoff = factories.make_handoff(commitment=world.commitment, consumer=world.consumer)
+    db.session.commit()
+    sign_in("employee", department=world.consumer)
+    pages = [client.get("/handoffs"), client.get(f"/handoffs/{handoff.id}")]
+    assert [b"A delivered handoff cannot be cancelled" in page.data for page in pages] == [True, True]
+
+
+def test_a_provider_employee_is_offered_neither_reopen_nor_cancel_after_a_delivery(client, sign_in, world):
+    handoff = factories.make_handoff(commitment=world.commitment, consumer=world.consumer,
+                                     delivered_at=datetime.now(UTC) - timedelta(hours=1))
+    db.session.commit()
+    sign_in("employee", department=world.provider)
+    page = client.get(f"/handoffs/{handoff.id}").data.decode()
+    assert (f"/handoffs/{handoff.id}/reopen" in page, f"/handoffs/{handoff.id}/cancel" in page) == (False, False)

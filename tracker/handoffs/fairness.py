@@ -79,11 +79,16 @@ def touches_closed_period(handoff: Handoff, now: datetime) -> bool:
     return any(value is not None and value < cutoff for value in times)
 
 
+def was_delivered(handoff: Handoff) -> bool:
+    """True when the handoff has ever been delivered (it may have been reopened since)."""
+    return any(event.kind == "deliver" for event in handoff.events)
+
+
 def check_change(actor: User, handoff: Handoff, action: str, when: datetime, now: datetime) -> list[str]:
     """Refuse a state change the actor may not make; give the reasons it must be audited."""
     referee = referees(actor, handoff.provider_id)
     reasons = []
-    if action == "cancel" and any(event.kind == "deliver" for event in handoff.events):
+    if action == "cancel" and was_delivered(handoff):
         raise Conflict(_("This handoff has been delivered, so it cannot be cancelled: its delivery stays counted."),
                        {"json": {"status": [handoff.status]}})
     if action == "reopen":
