@@ -195,3 +195,39 @@ def test_a_provider_employee_is_offered_neither_reopen_nor_cancel_after_a_delive
     sign_in("employee", department=world.provider)
     page = client.get(f"/handoffs/{handoff.id}").data.decode()
     assert (f"/handoffs/{handoff.id}/reopen" in page, f"/handoffs/{handoff.id}/cancel" in page) == (False, False)
+
+
+def _import(client, world, rows: list[tuple[str, datetime, datetime | None]]):
+    lines = ["commitment,consumer,title,requested_at,delivered_at,external_ref"]
+    lines += [f"{world.commitment.id},SALES,Imported,{requested.isoformat()},"
+              f"{delivered.isoformat() if delivered else ''},{ref}" for ref, requested, delivered in rows]
+    return client.post("/api/v1/handoffs/import?source=erp", data="\n".join(lines) + "\n", content_type="text/csv")
+
+
+def test_an_import_into_a_closed_period_names_its_handoffs_in_one_audit_event(client, sign_in, world):
+    _label, inside = _last_closed_month()
+    sign_in("admin")
+    now = datetime.now(UTC)
+    response = _import(client, world, [("old-1", inside, inside + timedelta(hours=9)), ("old-2", inside, None),
+                                       ("new-1", now - timedelta(minutes=5), None)])
+    assert (response.status_code, response.json["created"], response.json["errors"]) == (200, 3, [])
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "handoff.import"))
+    old = set(db.session.scalars(select(Handoff.id).where(Handoff.external_ref.in_(["old-1", "old-2"]))))
+    assert (set(event.details["handoffs"]), event.details["count"]) == (old, 2)
+
+
+def test_an_import_row_beyond_the_lead_limit_is_reported_and_not_written(client, sign_in, world, app):
+    sign_in("admin")
+    too_old = datetime.now(UTC) - timedelta(days=app.config["LEAD_BACKDATE_DAYS"] + 1)
+    response = _import(client, world, [("ancient", too_old, None)])
+    assert [(e["row"], e["field"]) for e in response.json["errors"]] == [(1, "requested_at")]
+    assert db.session.scalar(select(func.count()).select_from(Handoff)) == 0
+
+
+def test_an_import_that_changes_a_delivery_in_a_closed_period_is_audited(client, sign_in, world):
+    _label, inside = _last_closed_month()
+    sign_in("admin")
+    _import(client, world, [("old-1", inside, inside + timedelta(hours=9))])
+    before = _audit_count("handoff.import")
+    _import(client, world, [("old-1", inside, inside + timedelta(hours=1))])
+    assert _audit_count("handoff.import") == before + 1
