@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tracker.calendars import timecalc
+from tracker.config import MAX_LEAD_BACKDATE_DAYS
 from tracker.extensions import db
 from tracker.handoffs.fairness import closed_before
 from tracker.metrics import periods as P
@@ -231,3 +232,15 @@ def test_an_import_that_changes_a_delivery_in_a_closed_period_is_audited(client,
     before = _audit_count("handoff.import")
     _import(client, world, [("old-1", inside, inside + timedelta(hours=1))])
     assert _audit_count("handoff.import") == before + 1
+
+
+def test_a_row_stored_centuries_ago_is_read_in_bounded_work(client, sign_in, world):
+    handoff = factories.make_handoff(commitment=world.commitment, consumer=world.consumer,
+                                     requested_at=datetime(1500, 3, 1, tzinfo=UTC))
+    db.session.commit()
+    sign_in("employee", department=world.consumer)
+    timecalc.work.reset()
+    assert client.get(f"/api/v1/handoffs/{handoff.id}").status_code == 200
+    assert client.get("/api/v1/handoffs").status_code == 200
+    assert client.get(f"/handoffs/{handoff.id}").status_code == 200
+    assert timecalc.work.days_visited <= 3 * (MAX_LEAD_BACKDATE_DAYS + 2)

@@ -51,16 +51,17 @@ def lead_backdate_days() -> int:
 
 
 def check_time(actor: User | None, provider_id: int, at: datetime, field: str, now: datetime,
-               far_allowed: bool | None = None) -> list[str]:
+               far_allowed: bool | None = None, cutoff: datetime | None = None) -> list[str]:
     """Refuse a time dated back further than the actor may; give the reasons it must be audited.
 
-    `far_allowed` overrides the actor's role (imports may date far back whoever runs them).
+    `far_allowed` overrides the actor's role (imports may date far back whoever runs them);
+    `cutoff` is `closed_before(now)` when the caller has it already.
     """
     far = referees(actor, provider_id) if far_allowed is None else far_allowed
     reasons = []
     if at < now - timedelta(days=lead_backdate_days()):
         raise InvalidInput(_("The time must not be more than %(days)s days ago.", days=lead_backdate_days()), field)
-    if at < closed_before(now):
+    if at < (cutoff or closed_before(now)):
         if not far:
             raise InvalidInput(_("The time lies in a closed period; only the provider's lead or an administrator "
                                  "may date it there."), field)
@@ -72,9 +73,9 @@ def check_time(actor: User | None, provider_id: int, at: datetime, field: str, n
     return reasons
 
 
-def touches_closed_period(handoff: Handoff, now: datetime) -> bool:
+def touches_closed_period(handoff: Handoff, now: datetime, cutoff: datetime | None = None) -> bool:
     """True when the handoff's request, due or delivery time lies in a closed period."""
-    cutoff = closed_before(now)
+    cutoff = cutoff or closed_before(now)
     times = (handoff.requested_at, handoff.due_at, handoff.delivered_at, handoff.cancelled_at)
     return any(value is not None and value < cutoff for value in times)
 

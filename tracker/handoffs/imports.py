@@ -161,6 +161,7 @@ class _Importer:
         self.audited: set[int] = set()
         self.reasons: set[str] = set()
         self.pending_audit: list[tuple[dict, list[str]]] = []
+        self.cutoff = fairness.closed_before(now)
 
     # -- one chunk ------------------------------------------------------------------------
     def process(self, chunk: list[tuple[int, dict]]) -> None:
@@ -186,7 +187,7 @@ class _Importer:
                 reasons = self._check_times(data, target.provider_id)
                 if key in existing:
                     handoff = existing[key]
-                    if fairness.touches_closed_period(handoff, self.now):
+                    if fairness.touches_closed_period(handoff, self.now, self.cutoff):
                         reasons.append("closed_period")
                     if self._update(handoff, data, target, consumer_id) and reasons:
                         self._audit(handoff.id, reasons)
@@ -277,7 +278,8 @@ class _Importer:
                 raise _RowError(name, _("The time must not be in the future."))
             if value is not None:
                 try:
-                    reasons += fairness.check_time(None, provider_id, value, name, self.now, far_allowed=True)
+                    reasons += fairness.check_time(None, provider_id, value, name, self.now, far_allowed=True,
+                                                   cutoff=self.cutoff)
                 except InvalidInput as exc:
                     raise _RowError(name, exc.message) from None
         delivered = data.get("delivered_at")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from tracker.auth.permissions import is_admin, sees_whole_company
 from tracker.calendars.services import calendar_spec, handoff_due_at, paused_intervals, version_due_at
 from tracker.calendars.timecalc import business_time_between
+from tracker.config import MAX_LEAD_BACKDATE_DAYS
 from tracker.departments.services import get_by_code
 from tracker.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tracker.extensions import db
@@ -199,6 +200,7 @@ def business_time_left(handoff: Handoff, now: datetime | None = None) -> timedel
     """Working time until the due time (negative when overdue); None once delivered or cancelled.
 
     While paused the clock stands still: the time left is what remained when the pause began.
+    Overdue time is measured over at most the last MAX_LEAD_BACKDATE_DAYS days.
     """
     if handoff.status not in ("open", "paused"):
         return None
@@ -209,4 +211,7 @@ def business_time_left(handoff: Handoff, now: datetime | None = None) -> timedel
     spec = calendar_spec(handoff.version.calendar)
     if now <= handoff.due_at:
         return business_time_between(now, handoff.due_at, spec, [p for p in pauses if p[1] is not None])
-    return -business_time_between(handoff.due_at, now, spec, [p for p in pauses if p[1] is not None])
+    # A row stored before dates were bounded may be centuries overdue; measuring no further back
+    # than any handoff may now be dated keeps every read within the calendar's memo.
+    since = max(handoff.due_at, now - timedelta(days=MAX_LEAD_BACKDATE_DAYS))
+    return -business_time_between(since, now, spec, [p for p in pauses if p[1] is not None])
