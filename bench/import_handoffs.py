@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 def write_csv(path: Path, rows: int, commitment_ids: list[int], consumers: list[str], seed: int = 7) -> None:
     rng = random.Random(seed)
-    start = datetime(2025, 1, 1, tzinfo=UTC)
+    # Relative to today: imports may date handoffs back TRACKER_LEAD_BACKDATE_DAYS (730) at most.
+    start = datetime.now(UTC) - timedelta(days=620)
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["commitment", "consumer", "title", "requested_at", "delivered_at", "external_ref"])

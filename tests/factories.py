@@ -114,7 +114,7 @@ def make_handoff(commitment: ServiceCommitment | None = None, consumer: Departme
         consumer=consumer,
         title=title or f"Handoff {_n()}",
         requested_at=requested_at,
-        due_at=requested_at + timedelta(days=2),
+        due_at=kwargs.pop("due_at", requested_at + timedelta(days=2)),
         delivered_at=delivered_at,
         status="delivered" if delivered_at else "open",
         **kwargs,

@@ -9,6 +9,9 @@ from pathlib import Path
 INSTANCE_DIR = Path(os.environ.get("TRACKER_INSTANCE_DIR", Path(__file__).resolve().parent.parent / "instance"))
 MIN_SECRET_KEY_LENGTH = 32
 MIN_CONFIDENTIALITY_K = 3
+# Reading an open handoff walks its calendar from the due time to now; five years stay inside
+# the per-calendar memo of working days (tracker/calendars/timecalc.py DAY_MEMO_SIZE).
+MAX_LEAD_BACKDATE_DAYS = 5 * 366
 
 
 class ConfigError(RuntimeError):
@@ -92,6 +95,10 @@ class Config:
         self.CONFIDENTIALITY_K = _env_int("TRACKER_CONFIDENTIALITY_K", 5)
         self.COMPANY_TIMEZONE = os.environ.get("TRACKER_COMPANY_TIMEZONE", "Asia/Shanghai")
         self.RATING_WINDOW_DAYS = _env_int("TRACKER_RATING_WINDOW_DAYS", 30)
+        # How far back a request or event time may be dated: by anyone, and by the provider's lead,
+        # administrators and imports (audited); see tracker/handoffs/fairness.py.
+        self.BACKDATE_DAYS = _env_int("TRACKER_BACKDATE_DAYS", 3)
+        self.LEAD_BACKDATE_DAYS = _env_int("TRACKER_LEAD_BACKDATE_DAYS", 730)
         self.SESSION_IDLE_MINUTES = _env_int("TRACKER_SESSION_IDLE_MINUTES", 60)
         self.SESSION_ABSOLUTE_HOURS = _env_int("TRACKER_SESSION_ABSOLUTE_HOURS", 12)
         self.REDIS_URL = os.environ.get("TRACKER_REDIS_URL") or None
@@ -112,6 +119,9 @@ class Config:
             )
         if self.RATING_WINDOW_DAYS < 1:
             raise ConfigError("TRACKER_RATING_WINDOW_DAYS must be at least 1")
+        if not 0 <= self.BACKDATE_DAYS <= self.LEAD_BACKDATE_DAYS <= MAX_LEAD_BACKDATE_DAYS:
+            raise ConfigError("TRACKER_BACKDATE_DAYS must be at least 0, TRACKER_LEAD_BACKDATE_DAYS at least as "
+                              f"large and at most {MAX_LEAD_BACKDATE_DAYS}")
         if not self.SECRET_KEY:
             self.SECRET_KEY = _instance_secret_key()
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from marshmallow import ValidationError
+from datetime import UTC, date, datetime
+
+from flask_babel import gettext as _
+from marshmallow import ValidationError, fields
 from werkzeug.routing import IntegerConverter
 
 from tracker.extensions import db
+from tracker.types import utcnow
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -28,6 +32,67 @@ def no_nul(value: str) -> None:
     """Refuse NUL characters, which PostgreSQL text cannot store."""
     if isinstance(value, str) and "\x00" in value:
         raise ValidationError("must not contain NUL characters")
+
+
+# Every date or time the application accepts lies in this window around the current year. No real
+# company's handoffs, closures or reports reach outside it, and every loop over days, holidays or
+# periods is bounded by it; year 1 or 9999 would also overflow time-zone conversions.
+PAST_YEARS = 30
+FUTURE_YEARS = 10
+
+
+def date_window(today: date | None = None) -> tuple[date, date]:
+    """The first and last date any input may name: 1 January PAST_YEARS years ago to 31 December FUTURE_YEARS ahead."""
+    year = (today or utcnow().date()).year
+    return date(year - PAST_YEARS, 1, 1), date(year + FUTURE_YEARS, 12, 31)
+
+
+def outside_window(day: date) -> str | None:
+    """Say why a date lies outside the window, or None when it lies inside."""
+    first, last = date_window()
+    if first <= day <= last:
+        return None
+    return _("must lie between %(first)s and %(last)s", first=first.isoformat(), last=last.isoformat())
+
+
+_WINDOW_HELP = (f"between 1 January {PAST_YEARS} years ago and 31 December {FUTURE_YEARS} years ahead "
+                "(UTC); anything else is refused with 422")
+
+
+class WindowedDateTime(fields.AwareDateTime):
+    """An ISO 8601 date-time with an offset, inside the date window (checked in UTC)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("format", "iso")
+        metadata = dict(kwargs.pop("metadata", {}))
+        metadata["description"] = "; ".join(filter(None, [metadata.get("description"), _WINDOW_HELP]))
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> datetime:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            in_utc = moment.astimezone(UTC)
+        except OverflowError:
+            in_utc = None
+        problem = outside_window(in_utc.date()) if in_utc is not None else outside_window(date.min)
+        if problem:
+            raise ValidationError(problem)
+        return moment
+
+
+class WindowedDate(fields.Date):
+    """An ISO 8601 date (YYYY-MM-DD) inside the date window."""
+
+    def __init__(self, **kwargs) -> None:
+        metadata = dict(kwargs.pop("metadata", {}))
+        metadata["description"] = "; ".join(filter(None, [metadata.get("description"), _WINDOW_HELP]))
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> date:
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if problem := outside_window(day):
+            raise ValidationError(problem)
+        return day
 
 
 def paginate(query, pagination_parameters) -> list:

@@ -104,3 +104,11 @@ def test_hsts_is_sent_over_https(client):
 def test_hsts_is_not_sent_over_plain_http(client):
     response = client.get("/login")
     assert "Strict-Transport-Security" not in response.headers
+
+
+@pytest.mark.parametrize(("short", "lead"), [("-1", "730"), ("10", "5"), ("3", "5000")])
+def test_back_dating_limits_out_of_order_or_beyond_the_day_memo_are_refused(production_env, short, lead):
+    production_env.setenv("TRACKER_BACKDATE_DAYS", short)
+    production_env.setenv("TRACKER_LEAD_BACKDATE_DAYS", lead)
+    with pytest.raises(ConfigError, match="TRACKER_BACKDATE_DAYS"):
+        _start()

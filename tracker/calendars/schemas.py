@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from tracker.models import TARGET_UNITS
-from tracker.schemas import no_nul
+from tracker.schemas import WindowedDate, WindowedDateTime, no_nul
 
 MAX_DATES = 1000
 MAX_INTERVALS = 24
 MAX_AMOUNT = 100_000
+# The longest target a service commitment (or a due-time question) may state, per unit: a year of
+# business days, a year of eight-hour working days, a year of elapsed time. A promise longer than
+# that is not a service level, and each bound keeps the due-time walk to about a year of dates.
+MAX_TARGET = {"business_days": Decimal(366), "business_hours": Decimal(366 * 8), "calendar_hours": Decimal(366 * 24)}
+
+
+def target_problem(amount: Decimal | None, unit: str | None) -> str | None:
+    """Say why a target of `amount` `unit`s is too long for a commitment, or None when it fits."""
+    limit = MAX_TARGET.get(unit)
+    if amount is None or limit is None or amount <= limit:
+        return None
+    return _("must be at most %(limit)s for %(unit)s", limit=limit, unit=unit)
 MAX_LISTED_DAYS = 366
 
 
@@ -38,9 +53,9 @@ class _CalendarFields(Schema):
         metadata={"description": "ISO 3166 code known to the holidays library, e.g. CN"},
     )
     subdivision = fields.String(allow_none=True, validate=[validate.Length(max=16), no_nul])
-    closures = fields.List(fields.Date(), validate=validate.Length(max=MAX_DATES),
+    closures = fields.List(WindowedDate(), validate=validate.Length(max=MAX_DATES),
                            metadata={"description": "company closures (YYYY-MM-DD)"})
-    extra_working_days = fields.List(fields.Date(), validate=validate.Length(max=MAX_DATES),
+    extra_working_days = fields.List(WindowedDate(), validate=validate.Length(max=MAX_DATES),
                                      metadata={"description": "company extra working days (YYYY-MM-DD)"})
 
 
@@ -71,8 +86,8 @@ class Calendar(Schema):
 
 
 class DueQuery(Schema):
-    start = fields.AwareDateTime(
-        required=True, data_key="from", format="iso",
+    start = WindowedDateTime(
+        required=True, data_key="from",
         metadata={"description": "ISO 8601 with an offset, e.g. 2025-01-24T17:00:00+08:00"},
     )
     amount = fields.Decimal(
@@ -86,13 +101,18 @@ class DueQuery(Schema):
         if value.utcoffset() is None:
             raise ValidationError("needs an offset, e.g. +08:00 or Z")
 
+    @validates_schema
+    def _fits_a_commitment(self, data, **kwargs):
+        if problem := target_problem(data.get("amount"), data.get("unit")):
+            raise ValidationError(problem, field_name="amount")
+
 
 class Due(Schema):
     due_at = fields.DateTime()
 
 
 class WorkingDaysQuery(Schema):
-    start = fields.Date(data_key="from", metadata={"description": "first day (default: today in the calendar's zone)"})
+    start = WindowedDate(data_key="from", metadata={"description": "first day (default: today in the calendar's zone)"})
     count = fields.Integer(load_default=10, validate=validate.Range(1, MAX_LISTED_DAYS))
 
 

@@ -17,6 +17,7 @@ from tracker.database import get_for_update
 from tracker.errors import InvalidInput, NotFound
 from tracker.extensions import db
 from tracker.models import BusinessCalendar, CommitmentVersion, Handoff, HandoffEvent, User
+from tracker.schemas import outside_window
 from tracker.types import utcnow
 
 
@@ -50,9 +51,15 @@ def paused_intervals(events: list[HandoffEvent]) -> list[tuple[datetime, datetim
 
 def version_due_at(version: CommitmentVersion, requested_at: datetime,
                    pauses: list[tuple[datetime, datetime | None]] = ()) -> datetime:
-    """When a handoff requested at `requested_at` under this version falls due."""
-    return due_at(requested_at, Decimal(version.target_amount), version.target_unit, calendar_spec(version.calendar),
-                  pauses)
+    """When a handoff requested at `requested_at` under this version falls due.
+
+    A target that the calendar cannot fit within the bounded walk is refused on `commitment`.
+    """
+    try:
+        return due_at(requested_at, Decimal(version.target_amount), version.target_unit,
+                      calendar_spec(version.calendar), pauses)
+    except ValueError as exc:
+        raise invalid_from_value_error(exc, "commitment", {"amount": "commitment", "spec": "commitment"}) from None
 
 
 def handoff_due_at(handoff: Handoff) -> datetime:
@@ -105,7 +112,7 @@ def invalid_from_value_error(exc: ValueError | TypeError, default_field: str,
 def validated_spec(values: dict) -> CalendarSpec:
     """Check calendar settings through CalendarSpec, raising InvalidInput that names the field."""
     try:
-        return CalendarSpec.from_plain(
+        spec = CalendarSpec.from_plain(
             timezone=values["timezone"],
             weekdays=values["weekdays"],
             hours=values["hours"],
@@ -116,6 +123,16 @@ def validated_spec(values: dict) -> CalendarSpec:
         )
     except (ValueError, TypeError) as exc:
         raise invalid_from_value_error(exc, "_schema") from None
+    _check_dates_in_window(spec)
+    return spec
+
+
+def _check_dates_in_window(spec: CalendarSpec) -> None:
+    """Refuse closures and extra working days outside the date window (the web form's path; the API's schema)."""
+    for field in ("closures", "extra_working_days"):
+        for day in sorted(getattr(spec, field)):
+            if problem := outside_window(day):
+                raise InvalidInput(f"{day.isoformat()}: {problem}", field=field)
 
 
 def _plain_settings(spec: CalendarSpec) -> dict:

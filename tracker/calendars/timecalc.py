@@ -44,9 +44,16 @@ merged, and `end=None` is a pause still open: the clock is stopped from its star
 Time is counted internally in whole microseconds since the Unix epoch, so a due time and the
 working time up to it agree exactly. Working intervals are memoised per calendar and date, and
 holidays per country, subdivision and year; long targets advance a whole day at a time.
+
+Work is bounded: every function visits each local date between its start and its result at most
+once (a pause that spans days is jumped over, not walked), `due_at` refuses a target that would
+walk more than `MAX_WALK_DAYS` dates, and every memo is a least-recently-used cache of fixed
+size (`DAY_MEMO_SIZE` dates per calendar, a fixed number of calendars, zones and years).
+`work.days_visited` counts the dates looked at, so tests can measure work instead of time.
 """
 
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -59,12 +66,15 @@ import holidays
 from holidays.constants import PUBLIC
 
 __all__ = [
+    "DAY_MEMO_SIZE",
+    "MAX_WALK_DAYS",
     "TARGET_UNITS",
     "CalendarSpec",
     "ClockStopped",
     "business_time_between",
     "due_at",
     "next_working_instant",
+    "work",
     "working_days",
 ]
 
@@ -82,8 +92,13 @@ _FOREVER = 2**62
 _OFFSET_MARGIN_US = 18 * _HOUR_US
 # A calendar with no working time for this many consecutive days is treated as having none.
 _HORIZON_DAYS = 3 * 366
-# Service-level targets are hours or days; anything beyond a century is an input mistake.
-_MAX_AMOUNT_US = 100 * 366 * _DAY_US
+# Service-level targets are hours or days; anything beyond a year of time is an input mistake.
+_MAX_AMOUNT_US = 366 * _DAY_US
+# A due time more than this many local dates after its start (pauses aside) is refused: a target
+# that needs it is a year of working time spread over a calendar with almost none.
+MAX_WALK_DAYS = 4 * 366
+# Working intervals kept per compiled calendar: some five years of dates, a few hundred kB.
+DAY_MEMO_SIZE = 2048
 _MIDNIGHT = time(0, 0)
 _TIME_TEXT = re.compile(r"(\d{2}):(\d{2})(?::(\d{2}))?")
 _DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -91,6 +106,23 @@ _DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 class ClockStopped(ValueError):
     """Raised by `due_at` when an open pause stops the clock before the target is used up."""
+
+
+class _Work:
+    """Counts of the work done, for tests and benchmarks that measure work rather than time."""
+
+    __slots__ = ("days_built", "days_visited")
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Start counting from zero."""
+        self.days_visited = 0
+        self.days_built = 0
+
+
+work = _Work()
 
 
 @dataclass(frozen=True)
@@ -271,7 +303,7 @@ class _Calendar:
         self.spec = spec
         self.zone = ZoneInfo(spec.timezone)
         self._local = _local_spans(spec.hours)
-        self._days: dict[int, tuple[tuple[int, int], ...]] = {}
+        self._days: OrderedDict[int, tuple[tuple[int, int], ...]] = OrderedDict()
 
     def local_ordinal(self, instant: int) -> int:
         """Give the proleptic ordinal of the local date at an instant."""
@@ -279,9 +311,15 @@ class _Calendar:
 
     def spans(self, ordinal: int) -> tuple[tuple[int, int], ...]:
         """Give the working time of a local date as sorted, disjoint [start, end) UTC instants."""
+        work.days_visited += 1
         found = self._days.get(ordinal)
         if found is None:
+            work.days_built += 1
             found = self._days[ordinal] = self._build(ordinal)
+            if len(self._days) > DAY_MEMO_SIZE:
+                self._days.popitem(last=False)
+        else:
+            self._days.move_to_end(ordinal)
         return found
 
     def _build(self, ordinal: int) -> tuple[tuple[int, int], ...]:
@@ -307,7 +345,11 @@ def _consume(calendar: _Calendar, cursor: int, needed: int, stops: list[tuple[in
     ordinal = calendar.local_ordinal(cursor)
     next_stop = 0
     idle = 0
+    walked = 0
     while True:
+        walked += 1
+        if walked > MAX_WALK_DAYS:
+            raise ValueError(f"amount: the target would fall due more than {MAX_WALK_DAYS} days after its start")
         spans = calendar.spans(ordinal)
         if not spans:
             idle += 1
@@ -364,7 +406,7 @@ def _clock_stopped(instant: int) -> ClockStopped:
     )
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=32)
 def _compiled(spec: CalendarSpec) -> _Calendar:
     """Share one compiled calendar, and so one memo of working intervals, per distinct spec."""
     return _Calendar(spec)
@@ -578,7 +620,7 @@ def _amount_us(amount: Decimal | float, unit_us: int) -> int:
     if microseconds <= 0:
         raise ValueError(f"amount: {amount!r} is shorter than a microsecond")
     if microseconds > _MAX_AMOUNT_US:
-        raise ValueError(f"amount: {amount!r} is longer than a century of time")
+        raise ValueError(f"amount: {amount!r} is longer than a year of time")
     return microseconds
 
 

@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from tracker.calendars.schemas import target_problem
 from tracker.commitments.schemas import MAX_TEXT
 from tracker.commitments.wording import CADENCE_LABELS, UNIT_LABELS
 from tracker.models import REVIEW_CADENCES, TARGET_UNITS
@@ -59,6 +60,11 @@ class CommitmentForm(FlaskForm):
     review_cadence = SelectField(_l("Review cadence"), choices=choices((c, CADENCE_LABELS[c]) for c in REVIEW_CADENCES))
     preview = SubmitField(_l("Preview"))
     save = SubmitField(_l("Save"))
+
+    def validate_target_amount(self, field) -> None:
+        """Refuse a target longer than a commitment may state for the chosen unit."""
+        if problem := target_problem(field.data, self.target_unit.data):
+            raise ValidationError(problem)
 
     def values(self) -> dict:
         """The form's data in the terms of the commitments service."""

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, pre_dump, validate
+from marshmallow import Schema, ValidationError, fields, pre_dump, validate, validates_schema
 
-from tracker.calendars.schemas import MAX_AMOUNT
+from tracker.calendars.schemas import MAX_AMOUNT, target_problem
 from tracker.departments.schemas import CODE_PATTERN
 from tracker.models import COMMITMENT_STATUSES, REVIEW_CADENCES, TARGET_UNITS
 from tracker.schemas import no_nul
@@ -32,6 +32,11 @@ class CommitmentTarget(Schema):
     amount = fields.Decimal(required=True, places=2, allow_nan=False,
                             validate=validate.Range(0, MAX_AMOUNT, min_inclusive=False))
     unit = fields.String(required=True, validate=validate.OneOf(TARGET_UNITS))
+
+    @validates_schema
+    def _fits_a_commitment(self, data, **kwargs):
+        if problem := target_problem(data.get("amount"), data.get("unit")):
+            raise ValidationError(problem, field_name="amount")
 
 
 class _VersionInput(Schema):

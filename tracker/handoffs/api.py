@@ -39,7 +39,14 @@ def list_handoffs(args, pagination_parameters):
 @blp.arguments(schemas.HandoffCreate)
 @blp.response(201, schemas.HandoffDetail)
 def create_handoff(data):
-    """Record a handoff: a request by the consumer, or a record by the provider."""
+    """Record a handoff: a request by the consumer, or a record by the provider.
+
+    `requested_at` may lie at most TRACKER_BACKDATE_DAYS (default 3) days back and never in a
+    closed period (before the later of the current week's and month's start, company time zone);
+    otherwise 422 on `requested_at`. The provider's lead and administrators may go back
+    TRACKER_LEAD_BACKDATE_DAYS (default 730) days, closed periods included; each such request
+    writes a `handoff.request` audit event.
+    """
     handoff = services.create_handoff(current_user, **data)
     db.session.commit()
     return handoff
@@ -56,7 +63,12 @@ def get_handoff(handoff_id):
 @blp.arguments(schemas.Deliver)
 @blp.response(200, schemas.HandoffDetail)
 def deliver(data, handoff_id):
-    """Mark delivered (provider side); `met` tells whether it was on time."""
+    """Mark delivered (provider side); `met` tells whether it was on time.
+
+    `delivered_at` follows the back-dating rules of `POST /handoffs`. A delivered handoff can no
+    longer be cancelled, so a late delivery stays a miss. Any change to a handoff with a time in a
+    closed period writes a `handoff.<action>` audit event.
+    """
     handoff = services.change_state(current_user, handoff_id, "deliver", at=data["delivered_at"])
     db.session.commit()
     return handoff
@@ -86,8 +98,18 @@ def _simple_action(action: str, doc: str):
 
 
 resume = _simple_action("resume", "Start the clock again (provider side); the due time moves by the pause.")
-cancel = _simple_action("cancel", "Cancel (provider side); cancelled handoffs do not count.")
-reopen = _simple_action("reopen", "Reopen a delivered or cancelled handoff (provider side).")
+cancel = _simple_action("cancel", """Cancel (provider side); cancelled handoffs do not count.
+
+A handoff that has ever been delivered cannot be cancelled (409): its delivery stays counted.
+Cancelling a handoff already past due removes a miss, so only the provider's lead or an
+administrator may (403 for others), and it writes a `handoff.cancel` audit event.
+""")
+reopen = _simple_action("reopen", """Reopen a delivered or cancelled handoff for rework.
+
+Only the provider's lead or an administrator may (403 for others); every reopening writes a
+`handoff.reopen` audit event. Reopening does not erase a miss: the handoff counts as open past due
+until it is delivered again, and it cannot be cancelled afterwards.
+""")
 
 
 @blp.route("/handoffs/import", methods=["POST"])
@@ -98,6 +120,9 @@ def import_handoffs(args):
 
     Idempotent by (external_source, external_ref). Administrators import for any provider,
     others only for commitments of their own department. Row 1 is the first data row.
+    Times may lie up to TRACKER_LEAD_BACKDATE_DAYS (default 730) days back, closed periods
+    included; an import that writes such times records one `handoff.import` audit event naming
+    the handoffs.
     """
     request.max_content_length = current_app.config.get("HANDOFF_IMPORT_MAX_BYTES", DEFAULT_IMPORT_MAX_BYTES)
     mimetype = request.mimetype

@@ -22,15 +22,17 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from tracker.audit.services import record
 from tracker.auth.permissions import is_admin
 from tracker.calendars.services import calendar_spec, handoff_due_at
 from tracker.calendars.timecalc import CalendarSpec, due_at
 from tracker.errors import InvalidInput
 from tracker.extensions import db
+from tracker.handoffs import fairness
 from tracker.handoffs.schemas import HandoffImportRow
 from tracker.handoffs.services import CLOCK_SKEW
 from tracker.models import CommitmentVersion, Department, Handoff, HandoffEvent, ServiceCommitment, User
@@ -38,6 +40,8 @@ from tracker.types import utcnow
 
 CHUNK_ROWS = 1000
 MAX_REPORTED_ERRORS = 1000
+# The import's audit event names at most this many handoffs (and counts them all).
+MAX_AUDITED_IDS = 1000
 COLUMNS = ("commitment", "consumer", "title", "requested_at", "delivered_at", "external_source", "external_ref")
 REQUIRED_COLUMNS = ("commitment", "consumer", "title", "external_ref")
 
@@ -136,6 +140,10 @@ def import_handoffs(actor: User, rows: Iterable[tuple[int, dict]], source: str |
             chunk = []
     if chunk:
         importer.process(chunk)
+    if importer.audited:
+        record(actor, "handoff.import", ("Handoff", None),
+               {"reasons": sorted(importer.reasons), "handoffs": sorted(importer.audited)[:MAX_AUDITED_IDS],
+                "count": len(importer.audited), "source": source})
     return importer.report
 
 
@@ -149,6 +157,11 @@ class _Importer:
         self.report = ImportReport()
         self.targets: dict[int, _Target | _RowError] = {}
         self.departments: dict[str, int | None] = {}
+        # Handoffs whose times were dated back or lie in a closed period: one audit event names them.
+        self.audited: set[int] = set()
+        self.reasons: set[str] = set()
+        self.pending_audit: list[tuple[dict, list[str]]] = []
+        self.cutoff = fairness.closed_before(now)
 
     # -- one chunk ------------------------------------------------------------------------
     def process(self, chunk: list[tuple[int, dict]]) -> None:
@@ -171,12 +184,18 @@ class _Importer:
             try:
                 target = self._target(data["commitment"])
                 consumer_id = self._consumer(data["consumer"], target)
-                self._check_times(data)
+                reasons = self._check_times(data, target.provider_id)
                 if key in existing:
-                    self._update(existing[key], data, target, consumer_id)
+                    handoff = existing[key]
+                    if fairness.touches_closed_period(handoff, self.now, self.cutoff):
+                        reasons.append("closed_period")
+                    if self._update(handoff, data, target, consumer_id) and reasons:
+                        self._audit(handoff.id, reasons)
                 else:
                     pending.append((row_number, *self._new(data, target, consumer_id)))
                     pending_keys.add(key)
+                    if reasons:
+                        self.pending_audit.append((pending[-1][1], reasons))
             except _RowError as exc:
                 self.report.error(row_number, exc.field, exc.message)
         self._insert(pending)
@@ -253,15 +272,24 @@ class _Importer:
             raise _RowError("consumer", _("This commitment is not offered to %(code)s.", code=code))
         return consumer_id
 
-    def _check_times(self, data: dict) -> None:
+    def _check_times(self, data: dict, provider_id: int) -> list[str]:
+        """Check a row's times; give the reasons its handoff must be named in the import's audit event."""
         data["requested_at"] = data.get("requested_at") or self.now
+        reasons = []
         for name in ("requested_at", "delivered_at"):
             value = data.get(name)
             if value is not None and value > self.now + CLOCK_SKEW:
                 raise _RowError(name, _("The time must not be in the future."))
+            if value is not None:
+                try:
+                    reasons += fairness.check_time(None, provider_id, value, name, self.now, far_allowed=True,
+                                                   cutoff=self.cutoff)
+                except InvalidInput as exc:
+                    raise _RowError(name, exc.message) from None
         delivered = data.get("delivered_at")
         if delivered is not None and delivered < data["requested_at"]:
             raise _RowError("delivered_at", _("Delivered before it was requested."))
+        return reasons
 
     # -- writing --------------------------------------------------------------------------
     def _new(self, data: dict, target: _Target, consumer_id: int) -> tuple[dict, list[dict]]:
@@ -272,7 +300,7 @@ class _Importer:
             "consumer_id": consumer_id, "title": data["title"].strip(),
             "external_source": data["external_source"], "external_ref": data["external_ref"],
             "requested_by_id": self.actor_id, "requested_at": requested,
-            "due_at": due_at(requested, target.amount, target.unit, target.spec),
+            "due_at": self._due_at(requested, target),
             "delivered_at": delivered, "status": "delivered" if delivered else "open",
         }
         events = [{"kind": "request", "at": requested, "reason": None, "by_id": self.actor_id}]
@@ -280,7 +308,28 @@ class _Importer:
             events.append({"kind": "deliver", "at": delivered, "reason": None, "by_id": self.actor_id})
         return row, events
 
+    @staticmethod
+    def _due_at(requested: datetime, target: _Target) -> datetime:
+        try:
+            return due_at(requested, target.amount, target.unit, target.spec)
+        except ValueError as exc:
+            raise _RowError("commitment", str(exc).partition(": ")[2] or str(exc)) from None
+
+    def _audit(self, handoff_id: int, reasons: list[str]) -> None:
+        self.audited.add(handoff_id)
+        self.reasons.update(reasons)
+
     def _insert(self, pending: list[tuple[int, dict, list[dict]]]) -> None:
+        self._insert_rows(pending)
+        audited = {(row["external_source"], row["external_ref"]): reasons for row, reasons in self.pending_audit}
+        self.pending_audit = []
+        if audited:
+            found = db.session.execute(select(Handoff.id, Handoff.external_source, Handoff.external_ref).where(
+                tuple_(Handoff.external_source, Handoff.external_ref).in_(list(audited)))).all()
+            for handoff_id, source, ref in found:
+                self._audit(handoff_id, audited[(source, ref)])
+
+    def _insert_rows(self, pending: list[tuple[int, dict, list[dict]]]) -> None:
         """Insert new handoffs in one statement; on a clash fall back to one row at a time."""
         if not pending:
             return
@@ -308,7 +357,7 @@ class _Importer:
         if rows:
             db.session.execute(insert(HandoffEvent), rows)
 
-    def _update(self, handoff: Handoff, data: dict, target: _Target, consumer_id: int) -> None:
+    def _update(self, handoff: Handoff, data: dict, target: _Target, consumer_id: int) -> bool:
         if handoff.version.commitment_id != data["commitment"]:
             raise _RowError("commitment", _("An imported handoff keeps its commitment."))
         if handoff.consumer_id != consumer_id:
@@ -345,3 +394,4 @@ class _Importer:
             self.report.updated += 1
         else:
             self.report.unchanged += 1
+        return changed

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from tracker.handoffs.services import business_time_left
 from tracker.models import HANDOFF_STATUSES, PAUSE_REASONS
-from tracker.schemas import no_nul
+from tracker.schemas import WindowedDateTime, no_nul
 
 MAX_ID = 2**31 - 1
 _id = validate.Range(min=1, max=MAX_ID)
@@ -20,7 +20,7 @@ class HandoffCreate(Schema):
     commitment = fields.Integer(required=True, strict=True, validate=_id, metadata={"description": "commitment id"})
     consumer = fields.String(required=True, validate=_code, metadata={"description": "consumer department code"})
     title = fields.String(required=True, validate=_title)
-    requested_at = fields.AwareDateTime(load_default=None, metadata={"description": "defaults to now"})
+    requested_at = WindowedDateTime(load_default=None, metadata={"description": "defaults to now"})
     external_source = fields.String(load_default=None, validate=_source)
     external_ref = fields.String(load_default=None, validate=_ref)
 
@@ -31,8 +31,8 @@ class HandoffImportRow(Schema):
     commitment = fields.Integer(required=True, validate=_id)
     consumer = fields.String(required=True, validate=_code)
     title = fields.String(required=True, validate=_title)
-    requested_at = fields.AwareDateTime(load_default=None)
-    delivered_at = fields.AwareDateTime(load_default=None)
+    requested_at = WindowedDateTime(load_default=None)
+    delivered_at = WindowedDateTime(load_default=None)
     external_source = fields.String(load_default=None, validate=_source)
     external_ref = fields.String(required=True, validate=_ref)
 
@@ -56,24 +56,24 @@ class ImportResult(Schema):
 
 
 class Deliver(Schema):
-    delivered_at = fields.AwareDateTime(load_default=None, metadata={"description": "defaults to now"})
+    delivered_at = WindowedDateTime(load_default=None, metadata={"description": "defaults to now"})
 
 
 class Pause(Schema):
     reason = fields.String(required=True, validate=validate.OneOf(PAUSE_REASONS))
-    at = fields.AwareDateTime(load_default=None, metadata={"description": "defaults to now"})
+    at = WindowedDateTime(load_default=None, metadata={"description": "defaults to now"})
 
 
 class At(Schema):
-    at = fields.AwareDateTime(load_default=None, metadata={"description": "defaults to now"})
+    at = WindowedDateTime(load_default=None, metadata={"description": "defaults to now"})
 
 
 class HandoffQuery(Schema):
     provider = fields.String(validate=_code, metadata={"description": "provider department code"})
     consumer = fields.String(validate=_code, metadata={"description": "consumer department code"})
     status = fields.String(validate=validate.OneOf(HANDOFF_STATUSES))
-    from_ = fields.AwareDateTime(data_key="from", metadata={"description": "requested at or after"})
-    to = fields.AwareDateTime(metadata={"description": "requested before"})
+    from_ = WindowedDateTime(data_key="from", metadata={"description": "requested at or after"})
+    to = WindowedDateTime(metadata={"description": "requested before"})
 
 
 class HandoffDepartment(Schema):

@@ -11,10 +11,12 @@ from sqlalchemy.orm import selectinload
 from tracker.auth.permissions import is_admin, sees_whole_company
 from tracker.calendars.services import calendar_spec, handoff_due_at, paused_intervals, version_due_at
 from tracker.calendars.timecalc import business_time_between
+from tracker.config import MAX_LEAD_BACKDATE_DAYS
 from tracker.database import get_for_update
 from tracker.departments.services import get_by_code
 from tracker.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tracker.extensions import db
+from tracker.handoffs import fairness
 from tracker.models import (
     CommitmentVersion,
     Department,
@@ -154,7 +156,9 @@ def create_handoff(actor: User, commitment: int, consumer: str, title: str, requ
     ) is not None:
         raise Conflict(_("A handoff with this external reference exists already."),
                        {"json": {"external_ref": [_("already used")]}})
-    requested = check_past(requested_at or utcnow(), "requested_at")
+    now = utcnow()
+    requested = check_past(requested_at or now, "requested_at", now)
+    reasons = fairness.check_time(actor, found.provider_id, requested, "requested_at", now)
     handoff = Handoff(
         version=version, provider_id=found.provider_id, consumer=department, title=title.strip(),
         external_source=external_source, external_ref=external_ref, requested_by_id=actor.id,
@@ -163,6 +167,7 @@ def create_handoff(actor: User, commitment: int, consumer: str, title: str, requ
     handoff.events.append(HandoffEvent(kind="request", at=requested, by_id=actor.id))
     db.session.add(handoff)
     db.session.flush()
+    fairness.audit(actor, handoff, "request", reasons)
     return handoff
 
 
@@ -177,10 +182,13 @@ def change_state(actor: User, handoff_id: int, action: str, at: datetime | None 
         raise Conflict(_("The handoff is %(status)s; it cannot be changed this way.", status=handoff.status),
                        {"json": {"status": [handoff.status]}})
     field = "delivered_at" if action == "deliver" else "at"
-    when = check_past(at or utcnow(), field)
+    now = utcnow()
+    when = check_past(at or now, field, now)
     latest = max((e.at for e in handoff.events), default=handoff.requested_at)
     if when < latest:
         raise InvalidInput(_("The time must not be before the handoff's last event."), field)
+    reasons = fairness.check_change(actor, handoff, action, when, now)
+    before = fairness.snapshot(handoff)
     handoff.events.append(HandoffEvent(kind=action, at=when, reason=reason if action == "pause" else None,
                                        by_id=actor.id))
     handoff.status = target
@@ -188,6 +196,7 @@ def change_state(actor: User, handoff_id: int, action: str, at: datetime | None 
     handoff.cancelled_at = when if target == "cancelled" else None
     handoff.due_at = handoff_due_at(handoff)
     db.session.flush()
+    fairness.audit(actor, handoff, action, reasons, before)
     return handoff
 
 
@@ -195,6 +204,7 @@ def business_time_left(handoff: Handoff, now: datetime | None = None) -> timedel
     """Working time until the due time (negative when overdue); None once delivered or cancelled.
 
     While paused the clock stands still: the time left is what remained when the pause began.
+    Overdue time is measured over at most the last MAX_LEAD_BACKDATE_DAYS days.
     """
     if handoff.status not in ("open", "paused"):
         return None
@@ -205,4 +215,7 @@ def business_time_left(handoff: Handoff, now: datetime | None = None) -> timedel
     spec = calendar_spec(handoff.version.calendar)
     if now <= handoff.due_at:
         return business_time_between(now, handoff.due_at, spec, [p for p in pauses if p[1] is not None])
-    return -business_time_between(handoff.due_at, now, spec, [p for p in pauses if p[1] is not None])
+    # A row stored before dates were bounded may be centuries overdue; measuring no further back
+    # than any handoff may now be dated keeps every read within the calendar's memo.
+    since = max(handoff.due_at, now - timedelta(days=MAX_LEAD_BACKDATE_DAYS))
+    return -business_time_between(since, now, spec, [p for p in pauses if p[1] is not None])

@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Length
 
 from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.handoffs import services
+from tracker.handoffs import fairness, services
 from tracker.models import HANDOFF_STATUSES, PAUSE_REASONS
 from tracker.ratings import services as rating_services
 from tracker.web.csvout import csv_response
@@ -161,6 +161,8 @@ def detail(handoff_id: int):
         "handoffs/detail.html", handoff=handoff, zone=handoff.version.calendar.timezone,
         left=services.business_time_left(handoff), provider_side=provider_side, form=ActionForm(),
         may_rate=rating_services.may_rate(current_user, handoff),
+        referee=fairness.referees(current_user, handoff.provider_id),
+        was_delivered=fairness.was_delivered(handoff),
         rated=rating_services.own_rating(current_user, handoff.id) is not None,
     )
 

@@ -11,6 +11,7 @@ import re
 from zoneinfo import ZoneInfo
 
 from tracker.errors import InvalidInput
+from tracker.schemas import outside_window
 
 PERIOD_KINDS = ("week", "month", "quarter")
 
@@ -72,15 +73,20 @@ def parse(text: str, kind: str, field: str) -> dt.date:
     match = _LABELS[kind].match(text)
     try:
         if match and kind == "week":
-            return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
-        if match and kind == "month":
-            return dt.date(int(match[1]), int(match[2]), 1)
-        if match:
-            return dt.date(int(match[1]), (int(match[2]) - 1) * 3 + 1, 1)
-        return period_start(dt.date.fromisoformat(text), kind)
+            start = dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+        elif match and kind == "month":
+            start = dt.date(int(match[1]), int(match[2]), 1)
+        elif match:
+            start = dt.date(int(match[1]), (int(match[2]) - 1) * 3 + 1, 1)
+        else:
+            start = period_start(dt.date.fromisoformat(text), kind)
     except ValueError as exc:
         raise InvalidInput(f"{text!r} names no {kind}: use a date or a label like 2026-W05, 2026-02, 2026-Q1.",
                            field=field) from exc
+    # The period's last day must lie in the window too: its end bound is converted to UTC.
+    if problem := outside_window(start) or outside_window(next_start(start, kind) - dt.timedelta(days=1)):
+        raise InvalidInput(problem, field=field)
+    return start
 
 
 def local_day(instant: dt.datetime, zone: ZoneInfo) -> dt.date:
