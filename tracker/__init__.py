@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -15,6 +15,8 @@ from tracker.extensions import api, babel, bootstrap, csrf, db, migrate
 def select_locale() -> str:
     """The reader's language: their own setting, then the session's choice, then the browser."""
     languages = ("en", "zh")
+    if not has_request_context():
+        return "en"  # the command line speaks English
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("locale")
