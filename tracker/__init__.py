@@ -124,11 +124,12 @@ def _register_blueprints(app: Flask) -> None:
         ratings_views,
         dashboards_views,
     )
+    from tracker.openapi import finish_document, start_document
+
+    start_document(api)
     for blueprint in api_blueprints:
         csrf.exempt(blueprint)  # the API is guarded by bearer tokens or the X-CSRFToken header
         api.register_blueprint(blueprint)
-    from tracker.openapi import finish_document
-
     finish_document(api)
     for blueprint in page_blueprints:
         app.register_blueprint(blueprint)
