@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -15,6 +15,8 @@ from tracker.extensions import api, babel, bootstrap, csrf, db, migrate
 def select_locale() -> str:
     """The reader's language: their own setting, then the session's choice, then the browser."""
     languages = ("en", "zh")
+    if not has_request_context():
+        return "en"  # the command line speaks English
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("locale")
@@ -122,11 +124,12 @@ def _register_blueprints(app: Flask) -> None:
         ratings_views,
         dashboards_views,
     )
+    from tracker.openapi import finish_document, start_document
+
+    start_document(api)
     for blueprint in api_blueprints:
         csrf.exempt(blueprint)  # the API is guarded by bearer tokens or the X-CSRFToken header
         api.register_blueprint(blueprint)
-    from tracker.openapi import finish_document
-
     finish_document(api)
     for blueprint in page_blueprints:
         app.register_blueprint(blueprint)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_smorest import Api
+from marshmallow import validate
 
 ERROR_SCHEMA = {"$ref": "#/components/schemas/Error"}
 _ERRORS = {
@@ -52,9 +53,48 @@ def _numeric_bounds(node) -> None:
             _numeric_bounds(value)
 
 
+def exclusive_bounds(converter, field, ret, **kwargs) -> dict:
+    """Document `Range(min_inclusive=False)` as exclusiveMinimum (and the same for the maximum).
+
+    apispec writes the bound alone, which tells a client that 0 is allowed where the server
+    refuses it. OpenAPI 3.0 marks an exclusive bound with a boolean next to it.
+    """
+    ranges = [v for v in field.validators if isinstance(v, validate.Range)]
+    lows = [v for v in ranges if v.min is not None]
+    highs = [v for v in ranges if v.max is not None]
+    found = {}
+    # The tightest bound is the one documented (apispec's rule); at equal values, exclusive is tighter.
+    if lows and not max(lows, key=lambda v: (v.min, not v.min_inclusive)).min_inclusive:
+        found["exclusiveMinimum"] = True
+    if highs and not min(highs, key=lambda v: (v.max, v.max_inclusive)).max_inclusive:
+        found["exclusiveMaximum"] = True
+    return found
+
+
+def start_document(api: Api) -> None:
+    """Teach the schema converter what apispec leaves out; called before any blueprint is registered."""
+    api.ma_plugin.converter.add_attribute_function(exclusive_bounds)
+
+
+def _body_schema(spec, operation: dict) -> dict | None:
+    content = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+    schema = content.get("schema")
+    if schema and "$ref" in schema:
+        return spec.components.schemas.get(schema["$ref"].rsplit("/", 1)[-1])
+    return schema
+
+
 def finish_document(api: Api) -> None:
-    """Add the shared error answers to every operation and make numeric bounds numbers."""
+    """Add the shared error answers to every operation, make numeric bounds numbers, and say
+    exactly what the server does with pagination headers and bodies that are left out."""
     spec = api.spec
+    # flask-smorest sends X-Pagination as JSON text in one header, not as an object.
+    for headers in (spec.components.headers, spec.components.headers_lazy):
+        pagination = headers.get("PAGINATION")
+        if pagination is None:
+            continue
+        pagination["schema"] = {"type": "string", "description": "JSON text of a PaginationMetadata object: "
+                                "total, total_pages, first_page, last_page, page, previous_page, next_page"}
     for name, description in _ERRORS.values():
         if name not in spec.components.responses:
             spec.components.response(name, {"description": description,
@@ -66,5 +106,9 @@ def finish_document(api: Api) -> None:
             responses = operation.setdefault("responses", {})
             for code in _codes_for(path, method):
                 responses.setdefault(str(code), {"$ref": f"#/components/responses/{_ERRORS[code][0]}"})
+            # A JSON body that is left out is read as {}: it is required only when a field is.
+            body = _body_schema(spec, operation)
+            if body is not None and body.get("type") == "object" and not body.get("required"):
+                operation["requestBody"]["required"] = False
     _numeric_bounds(spec._paths)
     _numeric_bounds(spec.components.schemas)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import decimal
 from datetime import UTC, date, datetime
 
 from flask_babel import gettext as _
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
 from werkzeug.routing import IntegerConverter
 
 from tracker.extensions import db
@@ -21,17 +22,44 @@ MAX_ID = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):
-    """`<int:...>` in every route: ids past 2**31 - 1 match no route (404) instead of overflowing SQL."""
+    """`<int:...>` in every route: ids outside 1..2**31 - 1 match no route (404) instead of overflowing SQL."""
 
-    def __init__(self, url_map, fixed_digits: int = 0, min: int | None = None,
+    def __init__(self, url_map, fixed_digits: int = 0, min: int | None = 1,
                  max: int | None = MAX_ID, signed: bool = False) -> None:
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
-def no_nul(value: str) -> None:
-    """Refuse NUL characters, which PostgreSQL text cannot store."""
-    if isinstance(value, str) and "\x00" in value:
-        raise ValidationError("must not contain NUL characters")
+# Refuses NUL characters, which PostgreSQL text cannot store; a pattern, so that the API
+# document says so and a generated client never sends one.
+no_nul = validate.Regexp(r"^[^\x00]*$", error="must not contain NUL characters")
+
+
+class StoredDecimal(fields.Decimal):
+    """A decimal checked against its range as sent, then kept with `stored_places` decimals inside that range.
+
+    marshmallow's `places` rounds before the validators run, so 0.001 business days became 0.00
+    and was refused although the document allows any amount above 0. Here the number as sent
+    meets the documented range, and rounding moves it to the nearest storable value that still
+    does (0.001 is kept as 0.01, an attainment of 0.99999 as 0.9999).
+    """
+
+    def __init__(self, stored_places: int, **kwargs) -> None:
+        super().__init__(allow_nan=False, **kwargs)
+        self.step = decimal.Decimal(1).scaleb(-stored_places)
+
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        number = super().deserialize(value, attr, data, **kwargs)
+        if not isinstance(number, decimal.Decimal):
+            return number
+        stored = number.quantize(self.step)
+        for bound in (v for v in self.validators if isinstance(v, validate.Range)):
+            if bound.min is not None:
+                low = decimal.Decimal(bound.min) + (0 if bound.min_inclusive else self.step)
+                stored = max(stored, low.quantize(self.step, rounding=decimal.ROUND_CEILING))
+            if bound.max is not None:
+                high = decimal.Decimal(bound.max) - (0 if bound.max_inclusive else self.step)
+                stored = min(stored, high.quantize(self.step, rounding=decimal.ROUND_FLOOR))
+        return stored
 
 
 # Every date or time the application accepts lies in this window around the current year. No real

@@ -26,6 +26,7 @@ UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 TOUCHED_COLUMNS = {"last_seen_at", "last_used_at"}
 
 Call = Callable[[World, str], tuple[str, dict]]
+NEW_PASSWORD = "cobalt ledger sunflower"  # a password the policy accepts
 
 
 def url_rules(app) -> set[tuple[str, str]]:
@@ -92,6 +93,9 @@ CALLS: dict[tuple[str, str], Call] = {
     ("auth.login", "GET"): _get("/login"),
     ("auth.login", "POST"): _login,
     ("auth.logout", "POST"): lambda w, c: ("/logout", {}),
+    ("auth.change_password", "GET"): _get("/account/password"),
+    ("auth.change_password", "POST"): lambda w, c: ("/account/password", {"data": {
+        "old_password": factories.PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}}),
     ("admin.index", "GET"): _get("/admin"),
     ("admin.audit", "GET"): _get("/admin/audit"),
     ("admin.people", "GET"): _get("/admin/people"),
@@ -257,6 +261,7 @@ GET_URLS = {
     "web.health": lambda w, p: ["/healthz"],
     "web.api_docs": lambda w, p: ["/api/v1/docs"],
     "auth.login": lambda w, p: ["/login"],
+    "auth.change_password": lambda w, p: ["/account/password"],
     "admin.index": lambda w, p: ["/admin"],
     "admin.audit": lambda w, p: ["/admin/audit", "/admin/audit?action=user.export"],
     "admin.people": lambda w, p: ["/admin/people", "/admin/people?q=zyxq"],

@@ -197,6 +197,10 @@ EXPECTED: dict[str, dict[str, dict]] = {
     "api_users.update_user": {
         "PATCH": _by(401, 403, 403, 403, 403, 403, 200),
     },
+    "auth.change_password": {
+        "GET": _by(LOGIN, 200, 200, 200, 200, 200, 200),
+        "POST": _by(LOGIN, 302, 302, 302, 302, 302, 302),
+    },
     "auth.login": {
         "GET": _by(200, 302, 302, 302, 302, 302, 302),
         "POST": _by(302, 302, 302, 302, 302, 302, 302),

@@ -8,6 +8,8 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from tracker.auth.passwords import MAX_PASSWORD_LENGTH
+
 ROLE_NAMES = {
     "employee": _l("Employee"),
     "lead": _l("Lead"),
@@ -27,7 +29,7 @@ class PersonCreateForm(FlaskForm):
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, default="employee")
     department = SelectField(_l("Department"), choices=[])
-    password = PasswordField(_l("Initial password"), validators=[Optional(), Length(min=10, max=200)])
+    password = PasswordField(_l("Initial password"), validators=[Optional(), Length(max=MAX_PASSWORD_LENGTH)])
 
 
 class PersonEditForm(FlaskForm):

@@ -6,9 +6,12 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from tracker.audit.services import record
+from tracker.auth.passwords import password_problem, personal_words
 from tracker.database import get_for_update
 from tracker.errors import InvalidInput, NotFound
 from tracker.extensions import db
@@ -17,7 +20,6 @@ from tracker.types import utcnow
 
 TOKEN_PREFIX = "trk_"  # noqa: S105 - a public marker, not a secret
 PASSWORD_METHOD = "scrypt"  # noqa: S105 - the hash algorithm's name
-MIN_PASSWORD_LENGTH = 10
 # A password hash that never matches, checked when the email is unknown so that a failed
 # sign-in takes the same time whether or not the account exists.
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method=PASSWORD_METHOD)
@@ -29,11 +31,39 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def hash_password(password: str) -> str:
-    """Return a salted scrypt hash of the password."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"must be at least {MIN_PASSWORD_LENGTH} characters long", field="password")
-    return generate_password_hash(password, method=PASSWORD_METHOD)
+def set_password(user: User, password: str, field: str = "password") -> None:
+    """Give the user a new password that the policy accepts, stored as a salted scrypt hash."""
+    problem = password_problem(password, personal_words(user.email, user.display_name))
+    if problem is not None:
+        raise InvalidInput(problem, field=field)
+    user.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+
+
+def password_matches(user: User, password: str) -> bool:
+    """True when the password is the user's current one."""
+    return bool(user.password_hash) and check_password_hash(user.password_hash, password)
+
+
+def change_own_password(user: User, old_password: str, new_password: str, *, end_tokens: bool) -> str:
+    """Change a person's own password and sign them out everywhere else; return the new session id.
+
+    The old password is required, so a session left open on a shared computer cannot lock its
+    owner out. Every other sign-in session ends (whoever knew the old password may be signed in
+    with it); the current one is replaced by a fresh id. With end_tokens, every API token of
+    the person is revoked too.
+    """
+    if not password_matches(user, old_password):
+        raise InvalidInput(_("This is not your current password."), field="old_password")
+    if old_password == new_password:
+        raise InvalidInput(_("Choose a password different from the current one."), field="new_password")
+    set_password(user, new_password, field="new_password")
+    end_all_sessions(user)
+    revoked = 0
+    if end_tokens:
+        live = update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        revoked = db.session.execute(live.values(revoked_at=utcnow())).rowcount
+    record(user, "user.password_change", user, {"tokens_revoked": revoked})
+    return start_session(user)
 
 
 def authenticate(email: str, password: str) -> User | None:

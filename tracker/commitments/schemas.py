@@ -7,7 +7,7 @@ from marshmallow import Schema, ValidationError, fields, pre_dump, validate, val
 from tracker.calendars.schemas import MAX_AMOUNT, target_problem
 from tracker.departments.schemas import CODE_PATTERN
 from tracker.models import COMMITMENT_STATUSES, REVIEW_CADENCES, TARGET_UNITS
-from tracker.schemas import no_nul
+from tracker.schemas import StoredDecimal, no_nul
 
 MAX_ID = 2**31 - 1
 MAX_TEXT = 5000
@@ -29,8 +29,7 @@ class UserReference(fields.Field):
 
 
 class CommitmentTarget(Schema):
-    amount = fields.Decimal(required=True, places=2, allow_nan=False,
-                            validate=validate.Range(0, MAX_AMOUNT, min_inclusive=False))
+    amount = StoredDecimal(2, required=True, validate=validate.Range(0, MAX_AMOUNT, min_inclusive=False))
     unit = fields.String(required=True, validate=validate.OneOf(TARGET_UNITS))
 
     @validates_schema
@@ -44,18 +43,22 @@ class _VersionInput(Schema):
     description = fields.String(validate=[validate.Length(max=MAX_TEXT), no_nul])
     needs_from_consumer = fields.String(validate=[validate.Length(max=MAX_TEXT), no_nul])
     consumers = fields.List(
-        fields.String(validate=[validate.Regexp(CODE_PATTERN, error="not a department code"), no_nul]),
+        fields.String(validate=validate.Regexp(CODE_PATTERN, error="not a department code")),
         validate=validate.Length(max=500),
         metadata={"description": "consumer department codes; [] for all departments"},
     )
     target = fields.Nested(CommitmentTarget)
-    attainment_target = fields.Decimal(
-        places=4, allow_nan=False, validate=validate.Range(0, 1, min_inclusive=False, max_inclusive=False),
+    attainment_target = StoredDecimal(
+        4, validate=validate.Range(0, 1, min_inclusive=False, max_inclusive=False),
         metadata={"description": "share of handoffs due that must be met, e.g. 0.95"},
     )
-    satisfaction_target = fields.Decimal(places=2, allow_nan=False, validate=validate.Range(1, 5))
+    satisfaction_target = StoredDecimal(2, validate=validate.Range(1, 5))
     calendar = fields.Integer(strict=True, validate=validate.Range(1, MAX_ID), metadata={"description": "calendar id"})
-    owner = UserReference(metadata={"description": "email or id of an active member of the provider department"})
+    owner = UserReference(metadata={
+        "description": "email or id of an active member of the provider department",
+        "oneOf": [{"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                  {"type": "string", "minLength": 1, "maxLength": 254, "pattern": no_nul.regex.pattern}],
+    })
     review_cadence = fields.String(validate=validate.OneOf(REVIEW_CADENCES))
 
 
@@ -65,7 +68,7 @@ _REQUIRED_ON_CREATE = ("provider", "title", "target", "attainment_target", "sati
 class CommitmentCreate(_VersionInput):
     """A new draft."""
 
-    provider = fields.String(validate=[validate.Regexp(CODE_PATTERN, error="not a department code"), no_nul])
+    provider = fields.String(validate=validate.Regexp(CODE_PATTERN, error="not a department code"))
 
     def on_bind_field(self, field_name, field_obj):
         if field_name in _REQUIRED_ON_CREATE:

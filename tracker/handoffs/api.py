@@ -114,6 +114,7 @@ until it is delivered again, and it cannot be cancelled afterwards.
 
 @blp.route("/handoffs/import", methods=["POST"])
 @blp.arguments(schemas.ImportQuery, location="query")
+@blp.doc(requestBody=schemas.IMPORT_BODY)
 @blp.response(200, schemas.ImportResult)
 def import_handoffs(args):
     """Import handoffs in bulk: CSV with a header row (text/csv or a multipart `file`) or a JSON list.

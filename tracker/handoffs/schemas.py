@@ -113,3 +113,19 @@ class Handoff(Schema):
 
 class HandoffDetail(Handoff):
     events = fields.List(fields.Nested(Event))
+
+
+# The import reads its body itself (CSV or JSON, see handoffs.api.import_handoffs); this is what
+# the document says of it. Rows are checked one by one and refused rows come back as row errors.
+IMPORT_BODY = {
+    "required": True,
+    "content": {
+        "text/csv": {"schema": {"type": "string", "description": "CSV with a header row: commitment, consumer, "
+                                "title, external_ref, and optionally requested_at, delivered_at, external_source"}},
+        "multipart/form-data": {"schema": {"type": "object", "required": ["file"],
+                                           "properties": {"file": {"type": "string", "format": "binary"}}}},
+        "application/json": {"schema": {"type": "array", "items": {},
+                                        "description": "one object per handoff, with the CSV's columns as keys; "
+                                                       "an item that is not such an object is a row error"}},
+    },
+}

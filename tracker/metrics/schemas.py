@@ -6,16 +6,18 @@ from marshmallow import Schema, fields, validate
 
 from tracker.metrics.periods import PERIOD_KINDS
 from tracker.metrics.services import METRICS
-from tracker.schemas import no_nul
 
 _PERIOD_HELP = "a label (2026-W05, 2026-02, 2026-Q1) or an ISO date inside the period"
+# The shape of a label or a date, so that the API document says which text can name a period.
+_PERIOD_TEXT = validate.Regexp(r"^\d{4}-(W\d{2}|Q[1-4]|\d{2}(-\d{2})?)$",
+                               error="use a date or a label like 2026-W05, 2026-02, 2026-Q1")
 
 
 class PeriodQuery(Schema):
     period = fields.String(load_default="month", validate=validate.OneOf(PERIOD_KINDS))
-    from_ = fields.String(data_key="from", load_default=None, validate=[validate.Length(max=32), no_nul],
+    from_ = fields.String(data_key="from", load_default=None, validate=[validate.Length(max=32), _PERIOD_TEXT],
                           metadata={"description": "first period: " + _PERIOD_HELP})
-    to = fields.String(load_default=None, validate=[validate.Length(max=32), no_nul],
+    to = fields.String(load_default=None, validate=[validate.Length(max=32), _PERIOD_TEXT],
                        metadata={"description": "last period: " + _PERIOD_HELP})
 
 

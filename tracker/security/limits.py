@@ -16,9 +16,10 @@ import hashlib
 import math
 import time
 
-from flask import Flask, current_app, flash, jsonify, make_response, render_template, request
+from flask import Flask, current_app, flash, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
+from flask_login import current_user
 from limits import parse
 
 from tracker.extensions import limiter
@@ -33,8 +34,12 @@ def _address_key() -> str:
 
 
 def _account_key() -> str:
-    # The email is hashed so that the shared store holds no personal data.
-    email = (request.form.get("email") or "").strip().lower()
+    # The email is hashed so that the shared store holds no personal data. A signed-in person
+    # checking their own password counts against the same account as signing in with it.
+    if request.endpoint == "auth.login" or not current_user.is_authenticated:
+        email = (request.form.get("email") or "").strip().lower()
+    else:
+        email = current_user.email
     return f"{_prefix()}:signin:account:{hashlib.sha256(email.encode()).hexdigest()[:32]}"
 
 
@@ -43,17 +48,32 @@ def _failed(response) -> bool:
     return response.status_code != 302
 
 
-def sign_in_limits(view):
-    """Decorate the sign-in view with the per-account and per-address limits on POST."""
-    view = limiter.limit(
+def _wrong_password(response) -> bool:
+    """On the own-password page only a wrong current password counts, not a weak new one."""
+    return bool(g.get("wrong_password"))
+
+
+def _limited(view, deduct_when):
+    # Shared limits: every view that checks a password draws on the same two counts.
+    view = limiter.shared_limit(
         lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"],
-        key_func=_account_key, methods=["POST"], deduct_when=_failed, scope="account",
+        key_func=_account_key, methods=["POST"], deduct_when=deduct_when, scope="password-account",
     )(view)
-    view = limiter.limit(
+    view = limiter.shared_limit(
         lambda: current_app.config["LOGIN_RATE_LIMIT_ADDRESS"],
-        key_func=_address_key, methods=["POST"], deduct_when=_failed, scope="address",
+        key_func=_address_key, methods=["POST"], deduct_when=deduct_when, scope="password-address",
     )(view)
     return view
+
+
+def sign_in_limits(view):
+    """Decorate the sign-in view with the per-account and per-address limits on POST."""
+    return _limited(view, _failed)
+
+
+def password_check_limits(view):
+    """The same limits, and the same counts, for a view that checks a signed-in person's password."""
+    return _limited(view, _wrong_password)
 
 
 def _seconds_to_wait() -> int:
@@ -78,6 +98,13 @@ def _too_many_attempts(exc: RateLimitExceeded):
         form = SignInForm()
         form.password.data = None
         response = make_response(render_template("auth/login.html", form=form), 429)
+    elif request.endpoint == "auth.change_password":
+        from tracker.auth.forms import PasswordChangeForm
+        from tracker.auth.passwords import MIN_PASSWORD_LENGTH
+
+        flash(message, "warning")
+        response = make_response(render_template("auth/password.html", form=PasswordChangeForm(),
+                                                 min_length=MIN_PASSWORD_LENGTH), 429)
     else:
         response = make_response(render_template("error.html", code=429, message=message), 429)
     response.headers["Retry-After"] = str(seconds)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from tracker.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from tracker.auth.schemas import DepartmentRef
 from tracker.models import LOCALES, ROLES
 from tracker.schemas import no_nul
@@ -18,7 +19,9 @@ class UserCreate(Schema):
     department = fields.String(load_default=None, allow_none=True, validate=[_CODE, no_nul],
                                metadata={"description": "department code; required unless role is admin"})
     password = fields.String(load_default=None, allow_none=True, load_only=True,
-                             validate=[validate.Length(min=10, max=200), no_nul])
+                             validate=[validate.Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH), no_nul],
+                             metadata={"description": "refused when easy to guess (common, a word, a pattern, "
+                                                      "the person's name or email)"})
     locale = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(LOCALES))
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import Select, delete, func, select, update
 
 from tracker.audit.services import record
 from tracker.auth.permissions import require_admin
-from tracker.auth.services import end_all_sessions, hash_password
+from tracker.auth.services import end_all_sessions, set_password
 from tracker.database import get_for_update
 from tracker.departments.services import get_by_code
 from tracker.errors import Conflict, InvalidInput, NotFound
@@ -50,9 +50,10 @@ def create_user(
         display_name=display_name.strip(),
         role=role,
         department=department,
-        password_hash=hash_password(password) if password else None,
         locale=locale,
     )
+    if password:
+        set_password(user, password)
     db.session.add(user)
     db.session.flush()
     record(actor, "user.create", user, {"role": role})
