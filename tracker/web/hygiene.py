@@ -1,0 +1,158 @@
+"""Input hygiene at the edge: every request's path, query, form and JSON body is checked once,
+before any view, schema or database sees it.
+
+Refused, with the one error shape of `tracker/errors.py` (a page in the reader's language for
+HTML routes):
+
+- NUL characters and lone surrogates anywhere in text: PostgreSQL text cannot hold NUL, and a
+  lone surrogate is not Unicode text at all (no encoder can write it to a database or a page).
+  In a path value that is a 404 (no object can have such a name), in a query or form value a
+  422 naming the parameter.
+- JSON nested deeper than MAX_JSON_DEPTH (a 100,000-deep body would exhaust the parser's
+  recursion), numbers written with more than MAX_NUMBER_DIGITS digits (Python refuses to read
+  integers past 4,300 digits and slows down well before; no field of the tracker needs more
+  than 19), and numbers that are not finite (NaN, Infinity, 1e400): 400 for the depth, 422
+  naming the field for the rest.
+
+Query and form values cannot carry lone surrogates over the wire (Werkzeug decodes percent
+escapes as UTF-8 and replaces what is not), so in practice they come only from JSON `\\ud800`
+escapes; the check covers every source anyway, since it costs one regular expression.
+CSV uploads are read by the import itself (`tracker/handoffs/imports.py`), which applies
+`text_problem` to every cell.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+from flask import Flask, request
+from flask_babel import gettext as _
+
+from tracker.errors import DomainError, InvalidInput, NotFound
+
+MAX_JSON_DEPTH = 32
+MAX_NUMBER_DIGITS = 30
+
+_BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class BadRequestBody(DomainError):
+    """A body that cannot be read as data at all: 400."""
+
+    code = 400
+
+
+def text_problem(value: str) -> str | None:
+    """Why a piece of text cannot be accepted (NUL or a lone surrogate), or None when it can."""
+    found = _BAD_TEXT.search(value)
+    if found is None:
+        return None
+    if found.group() == "\x00":
+        return _("must not contain NUL characters")
+    return _("must not contain lone surrogates (text that is not valid Unicode)")
+
+
+def shown_name(name: str) -> str:
+    """A parameter name as it can be shown in a message, its own bad characters escaped."""
+    return _BAD_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}", name)
+
+
+class _Number:
+    """A number the app refuses, kept as its literal until the walk knows which field holds it."""
+
+    def __init__(self, text: str, finite: bool = True) -> None:
+        self.text = text
+        self.finite = finite
+
+
+def _number(convert):
+    def parse(text: str):
+        if len(text) > MAX_NUMBER_DIGITS and sum(ch.isdigit() for ch in text) > MAX_NUMBER_DIGITS:
+            return _Number(text)
+        value = convert(text)
+        return value if math.isfinite(value) else _Number(text, finite=False)
+
+    return parse
+
+
+def _constant(text: str) -> _Number:
+    return _Number(text, finite=False)
+
+
+def _check_document(document) -> None:
+    """Walk a parsed JSON document without recursion: depth, text and numbers."""
+    stack = [(document, (), 1)]
+    while stack:
+        node, path, depth = stack.pop()
+        if isinstance(node, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                raise BadRequestBody(_("The JSON body is nested deeper than %(limit)s levels.",
+                                       limit=MAX_JSON_DEPTH))
+            items = node.items() if isinstance(node, dict) else enumerate(node)
+            for key, value in items:
+                if isinstance(key, str) and (problem := text_problem(key)):
+                    _refuse_field((*path, shown_name(key)), problem)
+                stack.append((value, (*path, key if isinstance(key, int) else shown_name(key)), depth + 1))
+        elif isinstance(node, str):
+            if problem := text_problem(node):
+                _refuse_field(path, problem)
+        elif isinstance(node, _Number):
+            if not node.finite:
+                _refuse_field(path, _("must be a finite number"))
+            _refuse_field(path, _("must have at most %(limit)s digits", limit=MAX_NUMBER_DIGITS))
+
+
+def _refuse_field(path: tuple, problem: str) -> None:
+    field = ".".join(str(part) for part in path) or "_body"
+    raise InvalidInput(_("The field %(field)s is not valid: %(problem)s.", field=field, problem=problem),
+                       errors={"json": {field: [problem]}})
+
+
+def loads_checked(data: str | bytes):
+    """Parse JSON as the app accepts it; raises a 400 or 422 DomainError for what it refuses."""
+    try:
+        document = json.loads(data, parse_int=_number(int), parse_float=_number(float), parse_constant=_constant)
+    except RecursionError as exc:
+        raise BadRequestBody(_("The JSON body is nested deeper than %(limit)s levels.",
+                               limit=MAX_JSON_DEPTH)) from exc
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+        raise BadRequestBody(_("The body is not valid JSON.")) from exc
+    _check_document(document)
+    return document
+
+
+def _check_path() -> None:
+    for name, value in (request.view_args or {}).items():
+        if isinstance(value, str) and (problem := text_problem(value)):
+            raise NotFound(_("Nothing is at this address: %(name)s %(problem)s.", name=name, problem=problem),
+                           errors={"path": {name: [problem]}})
+
+
+def _check_pairs(location: str, pairs) -> None:
+    for name, value in pairs:
+        problem = text_problem(name) or (text_problem(value) if isinstance(value, str) else None)
+        if problem:
+            shown = shown_name(name)
+            raise InvalidInput(_("The parameter %(name)s is not valid: %(problem)s.", name=shown, problem=problem),
+                               errors={location: {shown: [problem]}})
+
+
+def check_request() -> None:
+    """Refuse a request whose path, query, form or JSON body carries text the app cannot accept."""
+    _check_path()
+    _check_pairs("query", request.args.items(multi=True))
+    if request.mimetype in _FORM_TYPES:
+        _check_pairs("form", request.form.items(multi=True))
+        _check_pairs("files", ((name, upload.filename or "") for name, upload in request.files.items(multi=True)))
+    elif request.is_json and (body := request.get_data(cache=True)):
+        # Parsed here only to be checked: what passes is safe for every reader after this one
+        # (flask-smorest's, `request.get_json()`), which parse it again with the standard library.
+        loads_checked(body)
+
+
+def init_hygiene(app: Flask) -> None:
+    """Run the check ahead of every other before_request hook (sign-in, rate limits, views)."""
+    app.before_request_funcs.setdefault(None, []).insert(0, check_request)
