@@ -312,3 +312,50 @@ def test_nul_and_lone_surrogates_in_each_csv_cell(sender, world):
                         content_type="multipart/form-data")
     assert sender.sent == 28
     assert sender.failures == [], "\n".join(sender.failures)
+
+
+# --- what the edge answers --------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin(client, auth, world):
+    auth.login(world.people["admin"])
+    return client
+
+
+def test_nul_in_a_path_value_is_404_naming_the_parameter(admin):
+    response = admin.get("/api/v1/departments/PRV%00")
+    assert (response.status_code, list(response.json["errors"]["path"])) == (404, ["code"])
+
+
+def test_nul_in_a_query_value_is_422_naming_the_parameter(admin):
+    response = admin.get("/handoffs/delivered?provider=%00", headers={"Accept": "application/json"})
+    assert (response.status_code, list(response.json["errors"]["query"])) == (422, ["provider"])
+
+
+def test_a_page_refuses_nul_with_a_page_in_the_readers_language(admin):
+    response = admin.get("/handoffs?provider=%00", headers={"Accept-Language": "zh-CN"})
+    assert (response.status_code, response.mimetype) == (422, "text/html")
+    assert "参数 provider 无效" in response.get_data(as_text=True)
+
+
+def test_nul_in_a_form_value_is_422_naming_the_field(admin):
+    response = admin.post("/admin/people", data={"email": "n@example.test", "display_name": f"a{NUL}b"},
+                          headers={"Accept": "application/json"})
+    assert (response.status_code, list(response.json["errors"]["form"])) == (422, ["display_name"])
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ('{"code": "NEW", "name": "\\ud800"}', "name"),
+    ('{"code": "NEW", "name": "x", "extra": {"deeper": ["ok", "\\udfff"]}}', "extra.deeper.1"),
+    (f'{{"code": "NEW", "name": {LONG_DIGITS}}}', "name"),
+], ids=["surrogate", "nested surrogate", "5000 digits"])
+def test_json_values_the_app_cannot_hold_are_422_naming_the_field(admin, body, field):
+    response = admin.post("/api/v1/departments", data=body, content_type="application/json")
+    assert (response.status_code, list(response.json["errors"]["json"])) == (422, [field])
+
+
+def test_json_nested_past_32_levels_is_400_and_up_to_32_reaches_the_schema(admin):
+    answers = [admin.post("/api/v1/departments", data="[" * depth + "]" * depth, content_type="application/json")
+               for depth in (32, 33)]
+    assert [response.status_code for response in answers] == [422, 400]

@@ -100,3 +100,11 @@ def test_a_write_to_a_database_that_refuses_writes_is_503(read_only):
 def test_health_is_ok_on_a_database_that_accepts_writes(client):
     response = client.get("/healthz")
     assert (response.status_code, response.json) == (200, {"status": "ok", "database": "ok"})
+
+
+def test_every_api_operation_documents_the_503(client):
+    spec = client.get("/api/v1/openapi.json").json
+    missing = [f"{method} {path}" for path, operations in spec["paths"].items()
+               for method, operation in operations.items()
+               if isinstance(operation, dict) and "responses" in operation and "503" not in operation["responses"]]
+    assert (missing, len(spec["paths"]) > 20) == ([], True)
