@@ -27,7 +27,7 @@ import json
 import math
 import re
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_babel import gettext as _
 
 from tracker.errors import DomainError, InvalidInput, NotFound
@@ -140,8 +140,22 @@ def _check_pairs(location: str, pairs) -> None:
                                errors={location: {shown: [problem]}})
 
 
+def body_limit(setting: str, default: int):
+    """Let one view take bodies larger than MAX_CONTENT_LENGTH: the edge reads bodies before the view
+    runs, so the larger limit must be known before that (the setting names a config key)."""
+
+    def mark(view):
+        view.body_limit = (setting, default)
+        return view
+
+    return mark
+
+
 def check_request() -> None:
     """Refuse a request whose path, query, form or JSON body carries text the app cannot accept."""
+    limit = getattr(current_app.view_functions.get(request.endpoint), "body_limit", None)
+    if limit is not None:
+        request.max_content_length = current_app.config.get(*limit)
     _check_path()
     _check_pairs("query", request.args.items(multi=True))
     if request.mimetype in _FORM_TYPES:
