@@ -9,7 +9,7 @@ HTML routes):
   In a path value that is a 404 (no object can have such a name), in a query or form value a
   422 naming the parameter.
 - JSON nested deeper than MAX_JSON_DEPTH (a 100,000-deep body would exhaust the parser's
-  recursion), numbers written with more than MAX_NUMBER_DIGITS digits (Python refuses to read
+  recursion), integers written with more than MAX_NUMBER_DIGITS digits (Python refuses to read
   integers past 4,300 digits and slows down well before; no field of the tracker needs more
   than 19), and numbers that are not finite (NaN, Infinity, 1e400): 400 for the depth, 422
   naming the field for the rest.
@@ -17,8 +17,10 @@ HTML routes):
 Query and form values cannot carry lone surrogates over the wire (Werkzeug decodes percent
 escapes as UTF-8 and replaces what is not), so in practice they come only from JSON `\\ud800`
 escapes; the check covers every source anyway, since it costs one regular expression.
-CSV uploads are read by the import itself (`tracker/handoffs/imports.py`), which applies
-`text_problem` to every cell.
+CSV bodies and uploads are read by the import itself (`tracker/handoffs/imports.py`): its
+decoder refuses bytes that are not UTF-8 (so no lone surrogate gets in) and its row schema
+refuses NUL cell by cell. A view that takes larger bodies than MAX_CONTENT_LENGTH says so
+with `body_limit`, since the edge reads bodies before the view runs.
 """
 
 from __future__ import annotations
@@ -60,6 +62,11 @@ def shown_name(name: str) -> str:
     return _BAD_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}", name)
 
 
+# The escapes by which NUL and lone surrogates get into a JSON string (raw ones cannot: the parser
+# and the UTF-8 decoder refuse them first).
+_SUSPECT_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
+
+
 class _Number:
     """A number the app refuses, kept as its literal until the walk knows which field holds it."""
 
@@ -68,34 +75,52 @@ class _Number:
         self.finite = finite
 
 
-def _number(convert):
-    def parse(text: str):
-        if len(text) > MAX_NUMBER_DIGITS and sum(ch.isdigit() for ch in text) > MAX_NUMBER_DIGITS:
-            return _Number(text)
-        value = convert(text)
-        return value if math.isfinite(value) else _Number(text, finite=False)
+def _number_hooks(refused: list) -> dict:
+    """json.loads hooks that keep refused numbers as _Number and note that there were some."""
 
-    return parse
+    def parse_int(literal: str):
+        if len(literal) > MAX_NUMBER_DIGITS and len(literal.lstrip("-")) > MAX_NUMBER_DIGITS:
+            refused.append(literal)
+            return _Number(literal)
+        return int(literal)
+
+    def parse_float(literal: str):
+        value = float(literal)
+        if math.isfinite(value):
+            return value
+        refused.append(literal)
+        return _Number(literal, finite=False)
+
+    def parse_constant(literal: str) -> _Number:
+        refused.append(literal)
+        return _Number(literal, finite=False)
+
+    return {"parse_int": parse_int, "parse_float": parse_float, "parse_constant": parse_constant}
 
 
-def _constant(text: str) -> _Number:
-    return _Number(text, finite=False)
-
-
-def _check_document(document) -> None:
-    """Walk a parsed JSON document without recursion: depth, text and numbers."""
-    stack = [(document, (), 1)]
+def _check_depth(document) -> None:
+    """Refuse arrays and objects nested deeper than MAX_JSON_DEPTH; scalars are never pushed."""
+    containers = (dict, list)
+    stack = [(document, 1)] if type(document) in containers else []
     while stack:
-        node, path, depth = stack.pop()
+        node, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise BadRequestBody(_("The JSON body is nested deeper than %(limit)s levels.", limit=MAX_JSON_DEPTH))
+        values = node.values() if type(node) is dict else node
+        stack.extend((value, depth + 1) for value in values if type(value) in containers)
+
+
+def _find_refused(document) -> None:
+    """Walk a parsed document without recursion and refuse the first value the app cannot hold."""
+    stack = [(document, ())]
+    while stack:
+        node, path = stack.pop()
         if isinstance(node, dict | list):
-            if depth > MAX_JSON_DEPTH:
-                raise BadRequestBody(_("The JSON body is nested deeper than %(limit)s levels.",
-                                       limit=MAX_JSON_DEPTH))
             items = node.items() if isinstance(node, dict) else enumerate(node)
             for key, value in items:
                 if isinstance(key, str) and (problem := text_problem(key)):
                     _refuse_field((*path, shown_name(key)), problem)
-                stack.append((value, (*path, key if isinstance(key, int) else shown_name(key)), depth + 1))
+                stack.append((value, (*path, key if isinstance(key, int) else shown_name(key))))
         elif isinstance(node, str):
             if problem := text_problem(node):
                 _refuse_field(path, problem)
@@ -112,15 +137,24 @@ def _refuse_field(path: tuple, problem: str) -> None:
 
 
 def loads_checked(data: str | bytes):
-    """Parse JSON as the app accepts it; raises a 400 or 422 DomainError for what it refuses."""
+    """Parse JSON as the app accepts it; raises a 400 or 422 DomainError for what it refuses.
+
+    An ordinary body costs one parse (with number hooks), one walk over its arrays and objects
+    and one substring search; the document is walked value by value, to name the field, only
+    when a number was refused or the text has an escape that may spell NUL or a lone surrogate.
+    """
+    refused: list[str] = []
     try:
-        document = json.loads(data, parse_int=_number(int), parse_float=_number(float), parse_constant=_constant)
-    except RecursionError as exc:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        document = json.loads(text, **_number_hooks(refused))
+    except RecursionError as exc:  # far past the bound: the parser's own recursion gave out
         raise BadRequestBody(_("The JSON body is nested deeper than %(limit)s levels.",
                                limit=MAX_JSON_DEPTH)) from exc
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
         raise BadRequestBody(_("The body is not valid JSON.")) from exc
-    _check_document(document)
+    _check_depth(document)
+    if refused or ("\\u" in text and _SUSPECT_ESCAPE.search(text)):
+        _find_refused(document)
     return document
 
 
