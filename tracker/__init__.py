@@ -36,6 +36,10 @@ def create_app(config: Config | dict | None = None) -> Flask:
     app.config.from_object(settings)
     logging.basicConfig(level=app.config["LOG_LEVEL"])
 
+    from tracker.web.hygiene import init_hygiene
+
+    init_hygiene(app)
+
     if app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"], x_proto=1, x_host=1)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from contextvars import ContextVar
 
 from flask import Flask
@@ -66,3 +67,41 @@ def get_for_update(model, ident):
     A copy of the row loaded earlier in the request is refreshed, never trusted.
     """
     return db.session.get(model, ident, with_for_update={"key_share": True}, populate_existing=True)
+
+
+def database_state() -> str:
+    """How the database answers: "ok", "unreachable", or "read_only" when it refuses writes.
+
+    The write probe is an UPDATE that matches no row of alembic_version (present in every
+    migrated database, meaningless to the app), rolled back at once: SQLite opened read-only and
+    a PostgreSQL standby or read-only transaction refuse it before looking for rows.
+    """
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from tracker.errors import database_unavailable
+
+    try:
+        db.session.execute(text("SELECT 1"))
+    except DBAPIError as exc:
+        rollback_quietly()
+        if database_unavailable(exc):
+            return "unreachable"
+        raise
+    try:
+        db.session.execute(text("UPDATE alembic_version SET version_num = version_num WHERE 1 = 0"))
+    except DBAPIError as exc:
+        rollback_quietly()
+        if database_unavailable(exc):
+            return "read_only"
+        raise
+    rollback_quietly()
+    return "ok"
+
+
+def rollback_quietly() -> None:
+    """Roll the session back, when its connection may already be gone."""
+    from sqlalchemy.exc import DBAPIError
+
+    with contextlib.suppress(DBAPIError):  # the connection is gone; the pool discards it
+        db.session.rollback()

@@ -4,9 +4,9 @@ flask-smorest documents the success answer of each view and a 422 where argument
 Every operation can also answer with the shared error document for reasons that no single view
 decorates: no or a revoked token (401), a role or department check (403), a path naming nothing
 (404), a rule a service enforces (422), a unique key or a changed state (409), a body that is not
-JSON or lacks the CSRF header (400), a body over the size limit (413). Documenting them here,
-after every blueprint is registered, keeps the views free of repeated decorators and keeps new
-operations documented without anyone remembering to.
+JSON or lacks the CSRF header (400), a body over the size limit (413), a database that is down or
+read-only (503). Documenting them here, after every blueprint is registered, keeps the views free
+of repeated decorators and keeps new operations documented without anyone remembering to.
 """
 
 from __future__ import annotations
@@ -25,13 +25,14 @@ _ERRORS = {
     409: ("CONFLICT", "The change conflicts with existing data or with the object's state."),
     413: ("PAYLOAD_TOO_LARGE", "The body is larger than the server accepts."),
     422: ("UNPROCESSABLE_ENTITY", "The input breaks a rule; `errors` names the fields."),
+    503: ("SERVICE_UNAVAILABLE", "The database cannot be reached or refuses writes; try again later."),
 }
 _WRITES = {"post", "put", "patch", "delete"}
 _METHODS = _WRITES | {"get", "head", "options"}
 
 
 def _codes_for(path: str, method: str) -> list[int]:
-    codes = [401, 403, 422]
+    codes = [401, 403, 422, 503]
     if "{" in path:
         codes.append(404)
     if method in _WRITES:

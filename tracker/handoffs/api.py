@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import current_app, request
+from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -14,6 +14,7 @@ from tracker.errors import InvalidInput
 from tracker.extensions import db
 from tracker.handoffs import imports, schemas, services
 from tracker.schemas import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate
+from tracker.web.hygiene import body_limit
 
 blp = Blueprint("api_handoffs", __name__, url_prefix="/api/v1", description="Handoffs")
 
@@ -116,6 +117,7 @@ until it is delivered again, and it cannot be cancelled afterwards.
 @blp.arguments(schemas.ImportQuery, location="query")
 @blp.doc(requestBody=schemas.IMPORT_BODY)
 @blp.response(200, schemas.ImportResult)
+@body_limit("HANDOFF_IMPORT_MAX_BYTES", DEFAULT_IMPORT_MAX_BYTES)
 def import_handoffs(args):
     """Import handoffs in bulk: CSV with a header row (text/csv or a multipart `file`) or a JSON list.
 
@@ -125,7 +127,6 @@ def import_handoffs(args):
     included; an import that writes such times records one `handoff.import` audit event naming
     the handoffs.
     """
-    request.max_content_length = current_app.config.get("HANDOFF_IMPORT_MAX_BYTES", DEFAULT_IMPORT_MAX_BYTES)
     mimetype = request.mimetype
     if mimetype in ("text/csv", "application/csv"):
         rows = imports.csv_rows(_text(io.BufferedReader(request.stream)))

@@ -92,14 +92,21 @@ def _filters():
     return provider, consumer, status
 
 
+def _shown_filters(provider, consumer, status) -> dict[str, str]:
+    """The filters in use, for the links of the page: never the page number, which each link sets."""
+    shown = {"provider": provider.code if provider else None, "consumer": consumer.code if consumer else None,
+             "status": status}
+    return {name: value for name, value in shown.items() if value}
+
+
 @bp.route("/handoffs")
 def index():
     provider, consumer, status = _filters()
     query = services.handoff_query(current_user, provider=provider, consumer=consumer, status=status)
     page = db.paginate(query, per_page=PAGE_SIZE, max_per_page=PAGE_SIZE, error_out=False)
     form = _request_form()
-    return render_template("handoffs/index.html", page=page, form=form, filters=request.args,
-                           statuses=HANDOFF_STATUSES)
+    return render_template("handoffs/index.html", page=page, form=form,
+                           filters=_shown_filters(provider, consumer, status), statuses=HANDOFF_STATUSES)
 
 
 def _request_form() -> RequestForm | None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, session
+from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import text
 
+from tracker.database import database_state
+from tracker.errors import error_body
 from tracker.extensions import db
 from tracker.security.redirects import safe_next
 
@@ -34,9 +36,19 @@ def set_locale():
 
 @bp.route("/healthz")
 def health():
-    """For load balancers: the app answers and the database is reachable."""
-    db.session.execute(text("SELECT 1"))
-    return jsonify(status="ok")
+    """For load balancers: the app answers, and the database is reachable and accepts writes.
+
+    Always JSON: 200 `{"status": "ok", "database": "ok"}`, or 503 in the shared error shape with
+    `"database": "unreachable"` or `"read_only"`.
+    """
+    state = database_state()
+    if state == "ok":
+        return jsonify(status="ok", database=state)
+    messages = {"unreachable": _("The database cannot be reached."),
+                "read_only": _("The database answers but refuses writes.")}
+    response = jsonify({**error_body(503, messages[state]), "database": state})
+    response.status_code = 503
+    return response
 
 
 @bp.route("/api/v1/docs")

@@ -1,0 +1,38 @@
+"""The handoff list pages through its handoffs: the Next and Previous links work and keep the filters."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from tests import factories
+from tests.handoff_world import World
+from tracker.extensions import db
+from tracker.handoffs.views import PAGE_SIZE
+
+
+def _links(html: str, label: str) -> list[str]:
+    return [unescape(href) for href in re.findall(rf'<a class="page-link" href="([^"]+)">{label}</a>', html)]
+
+
+def _handoffs(world: World, count: int) -> None:
+    for n in range(count):
+        factories.make_handoff(commitment=world.commitment, consumer=world.consumer, title=f"Paged handoff {n}")
+    db.session.commit()
+
+
+def test_following_next_from_the_first_page_shows_the_second(client, login_as, world):
+    _handoffs(world, PAGE_SIZE + 3)
+    login_as("employee", department=world.consumer)
+    [next_page] = _links(client.get("/handoffs").get_data(as_text=True), "Next")
+    second = client.get(next_page)
+    assert (second.status_code, second.get_data(as_text=True).count("Paged handoff")) == (200, 3)
+
+
+def test_the_second_page_links_back_with_its_filters_and_without_a_second_page_number(client, login_as, world):
+    _handoffs(world, PAGE_SIZE + 3)
+    login_as("employee", department=world.consumer)
+    second = client.get("/handoffs?page=2&consumer=SALES&status=open")
+    [previous] = _links(second.get_data(as_text=True), "Previous")
+    assert second.status_code == 200
+    assert sorted(previous.split("?")[1].split("&")) == ["consumer=SALES", "page=1", "status=open"]
