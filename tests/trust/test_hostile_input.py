@@ -345,6 +345,16 @@ def test_nul_in_a_form_value_is_422_naming_the_field(admin):
     assert (response.status_code, list(response.json["errors"]["form"])) == (422, ["display_name"])
 
 
+
+@pytest.mark.parametrize("disposition", ['form-data', 'form-data; name="a\rb"', 'form-data; filename="x.csv"'],
+                         ids=["no name", "unreadable name", "file without a name"])
+def test_a_multipart_part_without_a_readable_name_is_422(admin, disposition):
+    body = f"--B\r\nContent-Disposition: {disposition}\r\n\r\nv\r\n--B--\r\n".encode()
+    response = admin.post("/api/v1/handoffs/import", data=body, content_type="multipart/form-data; boundary=B")
+    location = "files" if "filename" in disposition else "form"
+    assert (response.status_code, response.json["errors"]) == (422, {location: {"?": ["has no name that can be read"]}})
+
+
 @pytest.mark.parametrize(("body", "field"), [
     ('{"code": "NEW", "name": "\\ud800"}', "name"),
     ('{"code": "NEW", "name": "x", "extra": {"deeper": ["ok", "\\udfff"]}}', "extra.deeper.1"),

@@ -167,6 +167,11 @@ def _check_path() -> None:
 
 def _check_pairs(location: str, pairs) -> None:
     for name, value in pairs:
+        if not isinstance(name, str):
+            # A multipart part whose name the parser could not read at all.
+            problem = _("has no name that can be read")
+            raise InvalidInput(_("The parameter %(name)s is not valid: %(problem)s.", name="?", problem=problem),
+                               errors={location: {"?": [problem]}})
         problem = text_problem(name) or (text_problem(value) if isinstance(value, str) else None)
         if problem:
             shown = shown_name(name)
