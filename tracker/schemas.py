@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import decimal
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validate
@@ -84,26 +84,40 @@ def outside_window(day: date) -> str | None:
 
 
 _WINDOW_HELP = (f"between 1 January {PAST_YEARS} years ago and 31 December {FUTURE_YEARS} years ahead "
-                "(UTC); anything else is refused with 422")
+                "(the year as written); anything else is refused with 422")
+
+
+def window_year_pattern() -> str:
+    """A pattern that the API document gives date and date-time strings: a year inside the window.
+
+    The document is built once per process, so a process that runs across a new year documents
+    last year's window until it restarts; the server checks the window of the current year.
+    """
+    first, last = date_window()
+    return "^(" + "|".join(str(year) for year in range(first.year, last.year + 1)) + ")-"
+
+
+def _windowed_metadata(kwargs: dict) -> dict:
+    metadata = dict(kwargs.pop("metadata", {}))
+    metadata["description"] = "; ".join(filter(None, [metadata.get("description"), _WINDOW_HELP]))
+    metadata.setdefault("pattern", window_year_pattern())
+    return metadata
 
 
 class WindowedDateTime(fields.AwareDateTime):
-    """An ISO 8601 date-time with an offset, inside the date window (checked in UTC)."""
+    """An ISO 8601 date-time with an offset whose date, as written, lies inside the date window.
+
+    The date as written (not in UTC) is checked, so that the document's pattern on the year says
+    exactly what is accepted; inside the window a conversion to UTC cannot overflow.
+    """
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("format", "iso")
-        metadata = dict(kwargs.pop("metadata", {}))
-        metadata["description"] = "; ".join(filter(None, [metadata.get("description"), _WINDOW_HELP]))
-        super().__init__(metadata=metadata, **kwargs)
+        super().__init__(metadata=_windowed_metadata(kwargs), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs) -> datetime:
         moment = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            in_utc = moment.astimezone(UTC)
-        except OverflowError:
-            in_utc = None
-        problem = outside_window(in_utc.date()) if in_utc is not None else outside_window(date.min)
-        if problem:
+        if problem := outside_window(moment.date()):
             raise ValidationError(problem)
         return moment
 
@@ -112,9 +126,7 @@ class WindowedDate(fields.Date):
     """An ISO 8601 date (YYYY-MM-DD) inside the date window."""
 
     def __init__(self, **kwargs) -> None:
-        metadata = dict(kwargs.pop("metadata", {}))
-        metadata["description"] = "; ".join(filter(None, [metadata.get("description"), _WINDOW_HELP]))
-        super().__init__(metadata=metadata, **kwargs)
+        super().__init__(metadata=_windowed_metadata(kwargs), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs) -> date:
         day = super()._deserialize(value, attr, data, **kwargs)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from tests import factories
 from tracker.calendars import timecalc
-from tracker.calendars.schemas import MAX_TARGET
+from tracker.calendars.services import MAX_TARGET
 from tracker.calendars.timecalc import DAY_MEMO_SIZE, MAX_WALK_DAYS, CalendarSpec, business_time_between, due_at
 from tracker.extensions import db
 from tracker.schemas import date_window

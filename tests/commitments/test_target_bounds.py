@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.commitments.helpers import organisation, payload
-from tracker.calendars.schemas import MAX_TARGET
+from tracker.calendars.services import MAX_TARGET
 from tracker.extensions import db
 from tracker.models import ServiceCommitment
 
@@ -50,3 +50,13 @@ def test_the_due_question_refuses_an_amount_no_commitment_may_state(client, logi
     response = client.get(f"/api/v1/calendars/{calendar.id}/due?from=2026-01-05T09:00:00Z&amount=100000"
                           "&unit=business_days")
     assert (response.status_code, list(response.json["errors"]["query"])) == (422, ["amount"])
+
+
+def test_the_due_question_names_the_unit_whose_limit_an_amount_passes(client, login_as):
+    _provider, _other, _lead, calendar = organisation()
+    db.session.commit()
+    login_as("employee")
+    response = client.get(f"/api/v1/calendars/{calendar.id}/due?from=2026-01-05T09:00:00Z&amount=400"
+                          "&unit=business_days")
+    assert (response.status_code, response.json["errors"]["query"]["amount"]) == (
+        422, ["must be at most 366 for business_days"])

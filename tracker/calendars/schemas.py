@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from flask_babel import gettext as _
-from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
-
+from tracker.calendars.services import MAX_TARGET
 from tracker.models import TARGET_UNITS
 from tracker.schemas import WindowedDate, WindowedDateTime, no_nul
 
 MAX_DATES = 1000
 MAX_INTERVALS = 24
-MAX_AMOUNT = 100_000
-# The longest target a service commitment (or a due-time question) may state, per unit: a year of
-# business days, a year of eight-hour working days, a year of elapsed time. A promise longer than
-# that is not a service level, and each bound keeps the due-time walk to about a year of dates.
-MAX_TARGET = {"business_days": Decimal(366), "business_hours": Decimal(366 * 8), "calendar_hours": Decimal(366 * 24)}
-
-
-def target_problem(amount: Decimal | None, unit: str | None) -> str | None:
-    """Say why a target of `amount` `unit`s is too long for a commitment, or None when it fits."""
-    limit = MAX_TARGET.get(unit)
-    if amount is None or limit is None or amount <= limit:
-        return None
-    return _("must be at most %(limit)s for %(unit)s", limit=limit, unit=unit)
+# The longest amount any unit allows (a year of calendar hours); each unit's own limit is a rule of
+# calendars.services.target_problem, which names the unit when it refuses.
+MAX_AMOUNT = max(MAX_TARGET.values())
 MAX_LISTED_DAYS = 366
 
 
@@ -99,11 +87,6 @@ class DueQuery(Schema):
     def _has_offset(self, value, **kwargs):
         if value.utcoffset() is None:
             raise ValidationError("needs an offset, e.g. +08:00 or Z")
-
-    @validates_schema
-    def _fits_a_commitment(self, data, **kwargs):
-        if problem := target_problem(data.get("amount"), data.get("unit")):
-            raise ValidationError(problem, field_name="amount")
 
 
 class Due(Schema):

@@ -205,8 +205,24 @@ def update_calendar(actor: User, calendar: BusinessCalendar, changes: dict) -> B
     return calendar
 
 
+# The longest target a service commitment (or a due-time question) may state, per unit: a year of
+# business days, a year of eight-hour working days, a year of elapsed time. A promise longer than
+# that is not a service level, and each bound keeps the due-time walk to about a year of dates.
+MAX_TARGET = {"business_days": Decimal(366), "business_hours": Decimal(366 * 8), "calendar_hours": Decimal(366 * 24)}
+
+
+def target_problem(amount: Decimal | None, unit: str | None) -> str | None:
+    """Say why a target of `amount` `unit`s is too long for a commitment, or None when it fits."""
+    limit = MAX_TARGET.get(unit)
+    if amount is None or limit is None or amount <= limit:
+        return None
+    return _("must be at most %(limit)s for %(unit)s", limit=limit, unit=unit)
+
+
 def due_from(calendar: BusinessCalendar, start: datetime, amount: Decimal, unit: str) -> datetime:
     """When a target of `amount` `unit`s started at `start` falls due on this calendar."""
+    if problem := target_problem(amount, unit):
+        raise InvalidInput(problem, errors={"query": {"amount": [problem]}})
     try:
         return due_at(start, amount, unit, calendar_spec(calendar))
     except (ValueError, TypeError) as exc:

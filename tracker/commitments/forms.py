@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from tracker.calendars.schemas import target_problem
+from tracker.calendars.services import target_problem
 from tracker.commitments.schemas import MAX_TEXT
 from tracker.commitments.wording import CADENCE_LABELS, UNIT_LABELS
 from tracker.models import REVIEW_CADENCES, TARGET_UNITS

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, pre_dump, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_dump, validate
 
-from tracker.calendars.schemas import MAX_AMOUNT, target_problem
+from tracker.calendars.schemas import MAX_AMOUNT
 from tracker.departments.schemas import CODE_PATTERN
 from tracker.models import COMMITMENT_STATUSES, REVIEW_CADENCES, TARGET_UNITS
 from tracker.schemas import StoredDecimal, no_nul
@@ -31,11 +31,6 @@ class UserReference(fields.Field):
 class CommitmentTarget(Schema):
     amount = StoredDecimal(2, required=True, validate=validate.Range(0, MAX_AMOUNT, min_inclusive=False))
     unit = fields.String(required=True, validate=validate.OneOf(TARGET_UNITS))
-
-    @validates_schema
-    def _fits_a_commitment(self, data, **kwargs):
-        if problem := target_problem(data.get("amount"), data.get("unit")):
-            raise ValidationError(problem, field_name="amount")
 
 
 class _VersionInput(Schema):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from tracker.audit.services import record
 from tracker.auth.permissions import can_manage_department, is_admin, require_department_manager
+from tracker.calendars.services import target_problem
 from tracker.database import get_for_update
 from tracker.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tracker.extensions import db
@@ -169,6 +170,8 @@ def _resolved(values: dict, provider: Department) -> dict:
             resolved[key] = (resolved[key] or "").strip()
     if "title" in resolved and not resolved["title"]:
         raise InvalidInput(_("must not be empty"), field="title")
+    if problem := target_problem(values.get("target_amount"), values.get("target_unit")):
+        raise InvalidInput(problem, errors={"target": {"amount": [problem]}})
     return resolved
 
 
