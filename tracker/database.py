@@ -81,20 +81,16 @@ def database_state() -> str:
 
     from tracker.errors import database_unavailable
 
-    try:
-        db.session.execute(text("SELECT 1"))
-    except DBAPIError as exc:
-        rollback_quietly()
-        if database_unavailable(exc):
-            return "unreachable"
-        raise
-    try:
-        db.session.execute(text("UPDATE alembic_version SET version_num = version_num WHERE 1 = 0"))
-    except DBAPIError as exc:
-        rollback_quietly()
-        if database_unavailable(exc):
-            return "read_only"
-        raise
+    probes = (("unreachable", "SELECT 1"),
+              ("read_only", "UPDATE alembic_version SET version_num = version_num WHERE 1 = 0"))
+    for failing, statement in probes:
+        try:
+            db.session.execute(text(statement))
+        except DBAPIError as exc:
+            rollback_quietly()
+            if database_unavailable(exc):
+                return failing
+            raise
     rollback_quietly()
     return "ok"
 
