@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from tracker.audit.services import record
 from tracker.auth.permissions import is_admin
 from tracker.errors import Conflict, Forbidden, InvalidInput
-from tracker.metrics import periods as P
+from tracker.metrics import periods
 from tracker.metrics.rollups import company_zone
 from tracker.models import Handoff, User
 
@@ -33,7 +33,7 @@ from tracker.models import Handoff, User
 def closed_before(now: datetime) -> datetime:
     """The instant before which every time lies in a closed period (the later of this week's and month's start)."""
     zone = company_zone()
-    starts = [P.utc_bounds(P.current_start(kind, zone, now), kind, zone)[0] for kind in ("week", "month")]
+    starts = [periods.utc_bounds(periods.current_start(kind, zone, now), kind, zone)[0] for kind in ("week", "month")]
     return max(starts)
 
 
