@@ -52,6 +52,7 @@ run: install translations
 
 lint: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 test: install-dev translations lint
 	TRACKER_TEST_DATABASE_URL=$(TEST_PG_URL) TRACKER_TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
