@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -198,6 +199,20 @@ def csrf_app(database_url, backend):
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def form_sign_in(csrf_app):
+    """Sign a person in through the sign-in form, its CSRF token included, on a new client of `csrf_app`."""
+
+    def _sign_in(user) -> FlaskClient:
+        client = csrf_app.test_client()
+        page = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        client.post("/login", data={"email": user.email, "password": factories.PASSWORD, "csrf_token": token})
+        return client
+
+    return _sign_in
 
 
 @pytest.fixture

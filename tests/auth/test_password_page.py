@@ -107,13 +107,10 @@ def test_the_change_is_audited_without_the_password(client, login_as):
     assert (event.actor_id, event.target_id, event.details) == (user.id, user.id, {"tokens_revoked": 0})
 
 
-def test_the_form_needs_its_csrf_token(csrf_app):
-    client = csrf_app.test_client()
+def test_the_form_needs_its_csrf_token(form_sign_in):
     user = factories.make_user()
     db.session.commit()
-    page = client.get("/login").get_data(as_text=True)
-    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    client.post("/login", data={"email": user.email, "password": factories.PASSWORD, "csrf_token": token})
+    client = form_sign_in(user)
     before = _hash(user)
     assert (_change(client).status_code, _hash(user) == before) == (400, True)
 

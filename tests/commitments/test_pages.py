@@ -151,13 +151,10 @@ def test_unknown_department_and_commitment_are_404(client, login_as):
     assert client.get("/commitments/424242").status_code == 404
 
 
-def test_form_post_without_csrf_token_is_refused(csrf_app):
-    client = csrf_app.test_client()
+def test_form_post_without_csrf_token_is_refused(form_sign_in):
     _provider, _other, lead, calendar = organisation()
     db.session.commit()
-    login_page = client.get("/login").get_data(as_text=True)
-    token = login_page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    client.post("/login", data={"email": lead.email, "password": factories.PASSWORD, "csrf_token": token})
+    client = form_sign_in(lead)
     response = client.post("/departments/PUR/commitments/new", data=_form(calendar, lead))
     assert response.status_code == 400
     assert db.session.scalar(select(func.count()).select_from(ServiceCommitment)) == 0

@@ -136,13 +136,10 @@ def test_tokens_via_api_are_shown_once_and_revocable(client, login_as):
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
 
 
-def test_cookie_api_write_needs_csrf_header(csrf_app):
-    client = csrf_app.test_client()
+def test_cookie_api_write_needs_csrf_header(form_sign_in):
     user = factories.make_user()
     db.session.commit()
-    page = client.get("/login").get_data(as_text=True)
-    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    client.post("/login", data={"email": user.email, "password": factories.PASSWORD, "csrf_token": token})
+    client = form_sign_in(user)
     home = client.get("/").get_data(as_text=True)
     token = home.split('name="csrf_token" value="')[1].split('"')[0]
     refused = client.post("/api/v1/tokens", json={"name": "x"})
