@@ -147,8 +147,13 @@ def empty_all_tables() -> None:
     migration 0005 leaves an empty one: the differencing decisions complete for the configured k."""
     tables = [t for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        # DELETE, not TRUNCATE: on a few rows it is some thirty times faster (TRUNCATE makes new
+        # files for every table). The replica role sets the triggers aside for this transaction
+        # (the append-only guard, and the foreign keys, which do not matter when all rows go).
+        statements = ["SET LOCAL session_replication_role = replica"]
+        statements += [f'DELETE FROM "{table.name}"' for table in tables]
+        statements += [f'ALTER SEQUENCE "{name}" RESTART' for name in _pg_sequences()]
+        db.session.execute(sa.text("; ".join(statements)))
     else:
         # Triggers such as the append-only guard of audit_events refuse these deletes: set them
         # aside and put them back, as written in sqlite_master, within the same transaction.
@@ -161,6 +166,17 @@ def empty_all_tables() -> None:
             db.session.execute(sa.text(sql))
     db.session.execute(MetricHiddenState.__table__.insert().values(id=1, k=current_app.config["CONFIDENTIALITY_K"]))
     db.session.commit()
+
+
+_SEQUENCES: list[str] = []
+
+
+def _pg_sequences() -> list[str]:
+    """The identity sequences of the migrated schema (the same for every test of a process)."""
+    if not _SEQUENCES:
+        _SEQUENCES.extend(db.session.scalars(sa.text(
+            "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = 'public'")))
+    return _SEQUENCES
 
 
 @pytest.fixture(params=BACKENDS)
