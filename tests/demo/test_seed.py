@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from tests.conftest import empty_all_tables
+from tests.databases import empty_all_tables
 from tracker.demo.seed import (
     DEPARTMENTS,
     STORIES,

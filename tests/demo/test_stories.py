@@ -14,7 +14,7 @@ from flask import Flask
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
-from tests.conftest import _BACKENDS, BACKENDS, _Backend, _make_app, empty_all_tables
+from tests.databases import BACKEND_STATES, BACKENDS, Backend, empty_all_tables, make_app
 from tracker.calendars.services import calendar_spec, handoff_due_at
 from tracker.calendars.timecalc import next_working_instant
 from tracker.demo.seed import (
@@ -54,8 +54,8 @@ class Seeded:
 @pytest.fixture(scope="module", params=BACKENDS)
 def seeded(request):
     """The default demo seed, loaded once per database for the whole module."""
-    state = _BACKENDS.setdefault(request.param, _Backend(request.param))
-    app = _make_app(state.prepare())
+    state = BACKEND_STATES.setdefault(request.param, Backend(request.param))
+    app = make_app(state.prepare())
     with app.app_context():
         empty_all_tables()
         start, end = demo_period()

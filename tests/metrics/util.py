@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import update
 
 from tests import factories
-from tests.conftest import empty_all_tables
+from tests.databases import empty_all_tables
 from tracker.extensions import db
 from tracker.metrics.models import MetricHiddenState
 from tracker.metrics.rollups import RatingSnapshot, apply_rating_change

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import _make_app, empty_all_tables
+from tests import databases
+from tests.databases import empty_all_tables
 from tracker.extensions import db
 
 
@@ -37,7 +38,7 @@ def make_app(database_url):
     made = []
 
     def _make(**overrides):
-        app = _make_app(database_url, **overrides)
+        app = databases.make_app(database_url, **overrides)
         context = app.app_context()
         context.push()
         empty_all_tables()

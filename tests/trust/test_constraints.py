@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from tests import factories
-from tests.conftest import _make_app
+from tests.databases import make_app
 from tracker.extensions import db
 from tracker.models import MAX_COMMENT_LENGTH
 
@@ -146,7 +146,7 @@ def test_an_unknown_role_is_refused(app):
 
 
 def test_sqlite_pragmas_hold_on_every_pooled_connection(tmp_path):
-    app = _make_app(f"sqlite:///{tmp_path / 'pragmas.sqlite'}")
+    app = make_app(f"sqlite:///{tmp_path / 'pragmas.sqlite'}")
     with app.app_context():
         connections = [db.engine.connect() for _ in range(4)]
         try:

@@ -41,7 +41,7 @@ from schemathesis.checks import Failure, positive_data_acceptance
 from werkzeug.exceptions import UnprocessableEntity
 
 from tests import factories
-from tests.conftest import _make_app, empty_all_tables
+from tests.databases import empty_all_tables, make_app
 from tracker.auth.services import create_token
 from tracker.extensions import db
 
@@ -134,7 +134,7 @@ class Fuzzed:
         from flask_migrate import upgrade
 
         self.path = path
-        self.app = _make_app(f"sqlite:///{path}")
+        self.app = make_app(f"sqlite:///{path}")
         with self.app.app_context():
             upgrade()
             self.world = build_world()

@@ -8,13 +8,13 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from flask import current_app
 
-from tests.conftest import _make_app
+from tests.databases import make_app
 from tracker.extensions import db
 
 
 @pytest.fixture
 def fresh_app(fresh_database_url):
-    app = _make_app(fresh_database_url)
+    app = make_app(fresh_database_url)
     with app.app_context():
         yield app
         db.session.remove()

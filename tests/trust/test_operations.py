@@ -16,14 +16,14 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from tests import factories
-from tests.conftest import _make_app
+from tests.databases import make_app
 from tests.live import free_port
 from tracker.auth import services as auth_services
 from tracker.extensions import db
 
 
 def _serving(url: str) -> Iterator:
-    app = _make_app(url)
+    app = make_app(url)
     context = app.app_context()
     context.push()
     try:
@@ -47,7 +47,7 @@ def unreachable(backend, tmp_path) -> Iterator:
 @pytest.fixture
 def read_only(backend, fresh_database_url) -> Iterator[tuple]:
     """An app on a migrated database with a person and an API token, opened so that it refuses writes."""
-    setup = _make_app(fresh_database_url)
+    setup = make_app(fresh_database_url)
     with setup.app_context():
         upgrade()
         person = factories.make_user(role="admin", email="ro.admin@example.test")

@@ -9,7 +9,7 @@ import time
 from sqlalchemy import func, select
 
 from tests import factories
-from tests.conftest import _make_app
+from tests.databases import make_app
 from tracker.auth import services as auth_services
 from tracker.extensions import db
 from tracker.models import ApiToken
@@ -31,7 +31,7 @@ class _LockErrors(logging.Handler):
 
 def _writer(url: str, secret: str, writes: int) -> tuple[int, int, int]:
     """In a fresh process: `writes` token creations over the API; (created, failed, lock errors)."""
-    app = _make_app(url)
+    app = make_app(url)
     locks = _LockErrors()
     logging.getLogger("tracker.errors").addHandler(locks)
     created = failed = 0
@@ -50,7 +50,7 @@ def _writer(url: str, secret: str, writes: int) -> tuple[int, int, int]:
 
 def test_eight_processes_write_without_lock_errors(tmp_path):
     url = f"sqlite:///{tmp_path / 'concurrent.sqlite'}"
-    app = _make_app(url)
+    app = make_app(url)
     with app.app_context():
         from flask_migrate import upgrade
 

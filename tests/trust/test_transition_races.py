@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories
-from tests.conftest import BACKENDS, prepared_database_url
+from tests.databases import BACKENDS, prepared_database_url
 from tests.live import at_once, live_server, send_json
 from tracker.auth.services import create_token
 from tracker.commitments import services as commitment_services
