@@ -27,8 +27,6 @@ two years, for measuring dashboards; rows go in by executemany (SQLite) or COPY 
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import math
 import random
 import re
@@ -49,6 +47,7 @@ from tracker.demo import catalog
 from tracker.demo.bulk import RowBuffer, insert_rows, next_id, reset_sequences
 from tracker.demo.catalog import CommitmentText
 from tracker.extensions import db
+from tracker.metrics.rollups import rebuild_rollups
 from tracker.models import (
     AuditEvent,
     BusinessCalendar,
@@ -181,16 +180,11 @@ def seed_demo(seed: int = 2026, password: str = DEMO_PASSWORD, scale: str = "dem
 
 
 def _rebuild_rollups(progress: Callable[[str], None]) -> None:
-    """Refresh the dashboards' precomputed sums, where the application keeps any."""
-    if importlib.util.find_spec("tracker.metrics") is None or \
-            importlib.util.find_spec("tracker.metrics.rollups") is None:
-        return
-    rollups = importlib.import_module("tracker.metrics.rollups")
-    if hasattr(rollups, "rebuild_rollups"):
-        progress("demo: rebuilding the metric rollups")
-        rollups.rebuild_rollups()
-        db.session.commit()
-        progress("demo: metric rollups rebuilt")
+    """Refresh the dashboards' precomputed sums from the ratings just loaded."""
+    progress("demo: rebuilding the metric rollups")
+    rebuild_rollups()
+    db.session.commit()
+    progress("demo: metric rollups rebuilt")
 
 
 # ---------------------------------------------------------------------------------------------
