@@ -132,3 +132,8 @@ def browser():
         yield browser
         browser.close()
 
+
+@pytest.fixture
+def world(app) -> factories.HandoffWorld:
+    """A provider with one round-the-clock commitment, its consumer, and a bystander department."""
+    return factories.make_handoff_world()

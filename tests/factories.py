@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -141,3 +142,55 @@ def make_rating(handoff: Handoff | None = None, rater: User | None = None, satis
     db.session.add(rating)
     db.session.flush()
     return rating
+
+
+# ---------------------------------------------------------------------------------------------
+# Small organisations that several test folders start from
+
+
+@dataclass
+class HandoffWorld:
+    """A provider with one round-the-clock commitment, its consumer, and a bystander department."""
+
+    provider: Department
+    consumer: Department
+    other: Department
+    commitment: ServiceCommitment
+
+
+def make_handoff_world() -> HandoffWorld:
+    provider = make_department(code="IT", name="Information Technology")
+    consumer = make_department(code="SALES", name="Sales")
+    other = make_department(code="FIN", name="Finance")
+    calendar = make_calendar(timezone="UTC", country=None, weekdays=range(7), hours=(("00:00", "00:00"),))
+    commitment = make_commitment(provider=provider, calendar=calendar, title="Laptop for a new hire",
+                                 target_amount=Decimal("8"), target_unit="calendar_hours")
+    db.session.commit()
+    return HandoffWorld(provider, consumer, other, commitment)
+
+
+def make_purchasing_organisation():
+    """A provider with a lead, another department with a lead, and a calendar."""
+    provider = make_department(code="PUR", name="Purchasing")
+    other = make_department(code="SALES", name="Sales")
+    lead = make_user(role="lead", department=provider)
+    calendar = make_calendar(name="Shanghai office")
+    return provider, other, lead, calendar
+
+
+def commitment_payload(provider, owner, calendar, /, **overrides) -> dict:
+    """A valid POST /api/v1/commitments body."""
+    body = {
+        "provider": provider.code,
+        "title": "Purchase orders approved",
+        "description": "Every purchase order under 10,000.",
+        "needs_from_consumer": "A complete order with a budget code.",
+        "consumers": [],
+        "target": {"amount": 2, "unit": "business_days"},
+        "attainment_target": 0.95,
+        "satisfaction_target": 4.0,
+        "calendar": calendar.id,
+        "owner": owner.email,
+    }
+    body.update(overrides)
+    return body

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tests import factories
-from tests.commitments.helpers import organisation, payload
 from tracker.extensions import db
 from tracker.models import AuditEvent, CommitmentVersion, ServiceCommitment
 
@@ -17,27 +16,28 @@ def _create(client, body):
 
 
 def test_lead_creates_a_draft_of_version_one(client, auth):
-    provider, _other, lead, calendar = organisation()
+    provider, _other, lead, calendar = factories.make_purchasing_organisation()
     db.session.commit()
     auth.login(lead)
-    body = _create(client, payload(provider, lead, calendar))
+    body = _create(client, factories.commitment_payload(provider, lead, calendar))
     assert (body["status"], body["version"], body["published_at"]) == ("draft", 1, None)
     assert body["target"] == {"amount": 2.0, "unit": "business_days"}
     assert body["owner"]["email"] == lead.email
 
 
 def test_owner_may_be_given_by_id(client, auth):
-    provider, _other, lead, calendar = organisation()
+    provider, _other, lead, calendar = factories.make_purchasing_organisation()
     db.session.commit()
     auth.login(lead)
-    assert _create(client, payload(provider, lead, calendar, owner=lead.id))["owner"]["id"] == lead.id
+    body = factories.commitment_payload(provider, lead, calendar, owner=lead.id)
+    assert _create(client, body)["owner"]["id"] == lead.id
 
 
 def test_publish_sets_who_and_when_and_writes_audit(client, auth):
-    provider, _other, lead, calendar = organisation()
+    provider, _other, lead, calendar = factories.make_purchasing_organisation()
     db.session.commit()
     auth.login(lead)
-    created = _create(client, payload(provider, lead, calendar))
+    created = _create(client, factories.commitment_payload(provider, lead, calendar))
     published = client.post(f"/api/v1/commitments/{created['id']}/publish")
     assert published.status_code == 200
     assert published.json["status"] == "published"
@@ -47,19 +47,19 @@ def test_publish_sets_who_and_when_and_writes_audit(client, auth):
 
 
 def test_patch_on_a_draft_edits_it_in_place(client, auth):
-    provider, _other, lead, calendar = organisation()
+    provider, _other, lead, calendar = factories.make_purchasing_organisation()
     db.session.commit()
     auth.login(lead)
-    created = _create(client, payload(provider, lead, calendar))
+    created = _create(client, factories.commitment_payload(provider, lead, calendar))
     edited = client.patch(f"/api/v1/commitments/{created['id']}", json={"title": "Orders approved"})
     assert (edited.json["title"], edited.json["version"], edited.json["status"]) == ("Orders approved", 1, "draft")
 
 
 def test_revision_publishes_next_version_copying_unchanged_fields(client, auth):
-    provider, _other, lead, calendar = organisation()
+    provider, _other, lead, calendar = factories.make_purchasing_organisation()
     db.session.commit()
     auth.login(lead)
-    created = _create(client, payload(provider, lead, calendar))
+    created = _create(client, factories.commitment_payload(provider, lead, calendar))
     client.post(f"/api/v1/commitments/{created['id']}/publish")
     change = {"target": {"amount": 1, "unit": "business_days"}}
     revised = client.patch(f"/api/v1/commitments/{created['id']}", json=change)
@@ -72,10 +72,10 @@ def test_revision_publishes_next_version_copying_unchanged_fields(client, auth):
 
 
 def test_revision_writes_audit_with_changed_fields(client, auth):
-    provider, _other, lead, calendar = organisation()
+    provider, _other, lead, calendar = factories.make_purchasing_organisation()
     db.session.commit()
     auth.login(lead)
-    created = _create(client, payload(provider, lead, calendar))
+    created = _create(client, factories.commitment_payload(provider, lead, calendar))
     client.post(f"/api/v1/commitments/{created['id']}/publish")
     client.patch(f"/api/v1/commitments/{created['id']}", json={"title": "Faster orders", "satisfaction_target": 4.5})
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "commitment.revise"))
@@ -83,7 +83,7 @@ def test_revision_writes_audit_with_changed_fields(client, auth):
 
 
 def test_handoff_keeps_its_version_through_a_revision(client, auth):
-    provider, other, lead, calendar = organisation()
+    provider, other, lead, calendar = factories.make_purchasing_organisation()
     commitment = factories.make_commitment(provider=provider, owner=lead, calendar=calendar, title="Old title")
     handoff = factories.make_handoff(commitment=commitment, consumer=other)
     first_version_id = commitment.current_version.id
@@ -98,7 +98,7 @@ def test_handoff_keeps_its_version_through_a_revision(client, auth):
 
 
 def test_revision_that_changes_nothing_is_422(client, auth):
-    provider, _other, lead, calendar = organisation()
+    provider, _other, lead, calendar = factories.make_purchasing_organisation()
     commitment = factories.make_commitment(provider=provider, owner=lead, calendar=calendar, title="Same")
     db.session.commit()
     auth.login(lead)
@@ -108,7 +108,7 @@ def test_revision_that_changes_nothing_is_422(client, auth):
 
 
 def test_retire_keeps_history_and_writes_audit(client, auth):
-    provider, _other, lead, calendar = organisation()
+    provider, _other, lead, calendar = factories.make_purchasing_organisation()
     commitment = factories.make_commitment(provider=provider, owner=lead, calendar=calendar)
     db.session.commit()
     auth.login(lead)
@@ -120,7 +120,7 @@ def test_retire_keeps_history_and_writes_audit(client, auth):
 
 
 def test_retired_commitment_cannot_be_revised(client, auth):
-    provider, _other, lead, calendar = organisation()
+    provider, _other, lead, calendar = factories.make_purchasing_organisation()
     commitment = factories.make_commitment(provider=provider, owner=lead, calendar=calendar, status="retired")
     db.session.commit()
     auth.login(lead)
@@ -128,7 +128,7 @@ def test_retired_commitment_cannot_be_revised(client, auth):
 
 
 def test_publishing_twice_is_a_conflict(client, auth):
-    provider, _other, lead, calendar = organisation()
+    provider, _other, lead, calendar = factories.make_purchasing_organisation()
     commitment = factories.make_commitment(provider=provider, owner=lead, calendar=calendar)
     db.session.commit()
     auth.login(lead)
@@ -136,13 +136,14 @@ def test_publishing_twice_is_a_conflict(client, auth):
 
 
 def test_lead_of_another_department_gets_403_and_nothing_changes(client, auth):
-    provider, other, lead, calendar = organisation()
+    provider, other, lead, calendar = factories.make_purchasing_organisation()
     commitment = factories.make_commitment(provider=provider, owner=lead, calendar=calendar, title="Kept")
     stranger = factories.make_user(role="lead", department=other)
     db.session.commit()
     auth.login(stranger)
     assert client.patch(f"/api/v1/commitments/{commitment.id}", json={"title": "Taken"}).status_code == 403
-    assert client.post("/api/v1/commitments", json=payload(provider, lead, calendar)).status_code == 403
+    body = factories.commitment_payload(provider, lead, calendar)
+    assert client.post("/api/v1/commitments", json=body).status_code == 403
     db.session.expire_all()
     assert [v.title for v in db.session.get(ServiceCommitment, commitment.id).versions] == ["Kept"]
 
@@ -155,9 +156,9 @@ def test_missing_commitment_is_404(client, login_as):
 
 
 def test_admin_acts_for_any_department(client, login_as):
-    provider, _other, lead, calendar = organisation()
+    provider, _other, lead, calendar = factories.make_purchasing_organisation()
     login_as("admin")
-    body = _create(client, payload(provider, lead, calendar))
+    body = _create(client, factories.commitment_payload(provider, lead, calendar))
     assert client.post(f"/api/v1/commitments/{body['id']}/publish").status_code == 200
 
 
@@ -167,10 +168,10 @@ def _errors(response) -> dict:
 
 
 def test_invalid_values_name_their_fields(client, auth):
-    provider, _other, lead, calendar = organisation()
+    provider, _other, lead, calendar = factories.make_purchasing_organisation()
     db.session.commit()
     auth.login(lead)
-    body = payload(provider, lead, calendar, attainment_target=1, satisfaction_target=6, title="",
+    body = factories.commitment_payload(provider, lead, calendar, attainment_target=1, satisfaction_target=6, title="",
                    target={"amount": 0, "unit": "weeks"}, review_cadence="daily")
     errors = _errors(client.post("/api/v1/commitments", json=body))
     assert set(errors) == {"attainment_target", "satisfaction_target", "title", "target", "review_cadence"}
@@ -178,44 +179,46 @@ def test_invalid_values_name_their_fields(client, auth):
 
 
 def test_unknown_fields_are_refused_and_nothing_is_written(client, auth):
-    provider, _other, lead, calendar = organisation()
+    provider, _other, lead, calendar = factories.make_purchasing_organisation()
     db.session.commit()
     auth.login(lead)
-    errors = _errors(client.post("/api/v1/commitments", json=payload(provider, lead, calendar, status="published",
-                                                                      created_by=1)))
+    body = factories.commitment_payload(provider, lead, calendar, status="published", created_by=1)
+    errors = _errors(client.post("/api/v1/commitments", json=body))
     assert set(errors) == {"status", "created_by"}
     assert db.session.scalar(select(ServiceCommitment.id)) is None
 
 
 def test_owner_outside_the_provider_is_refused(client, auth):
-    provider, other, lead, calendar = organisation()
+    provider, other, lead, calendar = factories.make_purchasing_organisation()
     outsider = factories.make_user(department=other)
     db.session.commit()
     auth.login(lead)
-    errors = _errors(client.post("/api/v1/commitments", json=payload(provider, outsider, calendar)))
+    body = factories.commitment_payload(provider, outsider, calendar)
+    errors = _errors(client.post("/api/v1/commitments", json=body))
     assert list(errors) == ["owner"]
 
 
 def test_unknown_calendar_consumer_and_self_service_are_refused(client, auth):
-    provider, _other, lead, calendar = organisation()
+    provider, _other, lead, calendar = factories.make_purchasing_organisation()
     db.session.commit()
     auth.login(lead)
-    assert list(_errors(client.post("/api/v1/commitments", json=payload(provider, lead, calendar,
+    assert list(_errors(client.post("/api/v1/commitments", json=factories.commitment_payload(provider, lead, calendar,
                                                                           calendar=424242)))) == ["calendar"]
-    assert list(_errors(client.post("/api/v1/commitments", json=payload(provider, lead, calendar,
+    assert list(_errors(client.post("/api/v1/commitments", json=factories.commitment_payload(provider, lead, calendar,
                                                                           consumers=["NOPE"])))) == ["consumers"]
-    assert list(_errors(client.post("/api/v1/commitments", json=payload(provider, lead, calendar,
+    assert list(_errors(client.post("/api/v1/commitments", json=factories.commitment_payload(provider, lead, calendar,
                                                                           consumers=["PUR"])))) == ["consumers"]
     assert db.session.scalar(select(ServiceCommitment.id)) is None
 
 
 def test_hostile_values_are_422_not_500(client, auth):
-    provider, _other, lead, calendar = organisation()
+    provider, _other, lead, calendar = factories.make_purchasing_organisation()
     db.session.commit()
     auth.login(lead)
     for field, value in (("title", "a\x00b"), ("calendar", 2**63), ("owner", True), ("attainment_target", "NaN"),
                          ("satisfaction_target", None), ("consumers", "PUR"), ("calendar", "1")):
-        response = client.post("/api/v1/commitments", json=payload(provider, lead, calendar, **{field: value}))
+        body = factories.commitment_payload(provider, lead, calendar, **{field: value})
+        response = client.post("/api/v1/commitments", json=body)
         assert response.status_code == 422, (field, value, response.json)
         assert field in response.json["errors"]["json"]
 
@@ -255,7 +258,7 @@ def test_catalog_is_paginated(client, login_as):
 
 
 def test_catalog_filters_on_the_current_version(client, auth):
-    provider, _other, lead, calendar = organisation()
+    provider, _other, lead, calendar = factories.make_purchasing_organisation()
     commitment = factories.make_commitment(provider=provider, owner=lead, calendar=calendar, title="Alpha")
     db.session.commit()
     auth.login(lead)
@@ -265,7 +268,7 @@ def test_catalog_filters_on_the_current_version(client, auth):
 
 
 def test_drafts_are_hidden_from_other_departments(client, auth):
-    provider, other, lead, calendar = organisation()
+    provider, other, lead, calendar = factories.make_purchasing_organisation()
     draft = factories.make_commitment(provider=provider, owner=lead, calendar=calendar, status="draft")
     member = factories.make_user(department=provider)
     outsider = factories.make_user(department=other)

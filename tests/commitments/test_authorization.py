@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.commitments.helpers import payload
 from tracker.extensions import db
 
 ROLES = ("anonymous", "employee", "provider_lead", "other_lead", "leadership", "admin")
@@ -57,7 +56,7 @@ TABLE = {
                                                    {"data": _calendar_form("Renamed")}), 302),
     ("api_commitments.list_commitments", "GET"): (READ, lambda w: ("/api/v1/commitments", {}), 200),
     ("api_commitments.create_commitment", "POST"): (MANAGE, lambda w: (
-        "/api/v1/commitments", {"json": payload(w["provider"], w["owner"], w["calendar"])}), 201),
+        "/api/v1/commitments", {"json": factories.commitment_payload(w["provider"], w["owner"], w["calendar"])}), 201),
     ("api_commitments.get_commitment", "GET"): (READ, lambda w: (f"/api/v1/commitments/{w['published'].id}", {}),
                                                 200),
     ("api_commitments.update_commitment", "PATCH"): (MANAGE, lambda w: (

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from tests import factories
-from tests.commitments.helpers import organisation
 from tracker.extensions import db
 from tracker.models import AuditEvent, ServiceCommitment
 
@@ -28,7 +27,7 @@ def _form(calendar, owner, /, **overrides) -> dict:
 
 
 def test_lead_writes_a_draft_previews_and_publishes_it(client, auth):
-    _provider, _other, lead, calendar = organisation()
+    _provider, _other, lead, calendar = factories.make_purchasing_organisation()
     db.session.commit()
     auth.login(lead)
     created = client.post("/departments/PUR/commitments/new", data=_form(calendar, lead))
@@ -42,7 +41,7 @@ def test_lead_writes_a_draft_previews_and_publishes_it(client, auth):
 
 
 def test_preview_button_shows_the_promise_and_saves_nothing(client, auth):
-    _provider, _other, lead, calendar = organisation()
+    _provider, _other, lead, calendar = factories.make_purchasing_organisation()
     db.session.commit()
     auth.login(lead)
     response = client.post("/departments/PUR/commitments/new",
@@ -53,7 +52,7 @@ def test_preview_button_shows_the_promise_and_saves_nothing(client, auth):
 
 
 def test_form_errors_are_422_next_to_the_field_and_nothing_is_saved(client, auth):
-    _provider, _other, lead, calendar = organisation()
+    _provider, _other, lead, calendar = factories.make_purchasing_organisation()
     db.session.commit()
     auth.login(lead)
     response = client.post("/departments/PUR/commitments/new",
@@ -66,7 +65,7 @@ def test_form_errors_are_422_next_to_the_field_and_nothing_is_saved(client, auth
 
 
 def test_service_rule_errors_appear_next_to_their_field(client, auth):
-    provider, _other, lead, calendar = organisation()
+    provider, _other, lead, calendar = factories.make_purchasing_organisation()
     leaver = factories.make_user(department=provider)
     db.session.commit()
     leaver_id = leaver.id
@@ -79,7 +78,7 @@ def test_service_rule_errors_appear_next_to_their_field(client, auth):
 
 
 def test_revising_publishes_the_next_version_and_compare_shows_the_change(client, auth):
-    provider, _other, lead, calendar = organisation()
+    provider, _other, lead, calendar = factories.make_purchasing_organisation()
     commitment = factories.make_commitment(provider=provider, owner=lead, calendar=calendar, title="Orders")
     db.session.commit()
     auth.login(lead)
@@ -93,7 +92,7 @@ def test_revising_publishes_the_next_version_and_compare_shows_the_change(client
 
 
 def test_retire_asks_for_confirmation_then_flashes(client, auth):
-    provider, _other, lead, calendar = organisation()
+    provider, _other, lead, calendar = factories.make_purchasing_organisation()
     commitment = factories.make_commitment(provider=provider, owner=lead, calendar=calendar)
     db.session.commit()
     auth.login(lead)
@@ -123,7 +122,7 @@ def test_catalog_empty_state_says_what_to_do(client, login_as):
 
 
 def test_department_page_shows_drafts_and_new_button_only_to_its_leads(client, auth):
-    provider, other, lead, calendar = organisation()
+    provider, other, lead, calendar = factories.make_purchasing_organisation()
     factories.make_commitment(provider=provider, owner=lead, calendar=calendar, status="draft", title="Secret draft")
     outsider = factories.make_user(role="lead", department=other)
     db.session.commit()
@@ -152,7 +151,7 @@ def test_unknown_department_and_commitment_are_404(client, login_as):
 
 
 def test_form_post_without_csrf_token_is_refused(form_sign_in):
-    _provider, _other, lead, calendar = organisation()
+    _provider, _other, lead, calendar = factories.make_purchasing_organisation()
     db.session.commit()
     client = form_sign_in(lead)
     response = client.post("/departments/PUR/commitments/new", data=_form(calendar, lead))

@@ -6,7 +6,7 @@ import re
 from html import unescape
 
 from tests import factories
-from tests.handoff_world import World
+from tests.factories import HandoffWorld
 from tracker.extensions import db
 from tracker.handoffs.views import PAGE_SIZE
 
@@ -15,7 +15,7 @@ def _links(html: str, label: str) -> list[str]:
     return [unescape(href) for href in re.findall(rf'<a class="page-link" href="([^"]+)">{label}</a>', html)]
 
 
-def _handoffs(world: World, count: int) -> None:
+def _handoffs(world: HandoffWorld, count: int) -> None:
     for n in range(count):
         factories.make_handoff(commitment=world.commitment, consumer=world.consumer, title=f"Paged handoff {n}")
     db.session.commit()

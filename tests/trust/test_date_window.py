@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories
-from tests.handoff_world import world  # noqa: F401 - the fixture
 from tracker.extensions import db
 from tracker.models import Handoff
 
@@ -24,7 +23,7 @@ def _field_errors(response) -> list[str]:
 
 
 @pytest.mark.parametrize("value", OUTSIDE)
-def test_a_handoff_request_outside_the_window_is_refused(client, login_as, world, value):  # noqa: F811
+def test_a_handoff_request_outside_the_window_is_refused(client, login_as, world, value):
     login_as("admin")
     response = client.post("/api/v1/handoffs", json={"commitment": world.commitment.id, "consumer": "SALES",
                                                      "title": "Old", "requested_at": value})
@@ -32,7 +31,7 @@ def test_a_handoff_request_outside_the_window_is_refused(client, login_as, world
 
 
 @pytest.mark.parametrize("value", OUTSIDE)
-def test_a_delivery_time_outside_the_window_is_refused(client, login_as, world, value):  # noqa: F811
+def test_a_delivery_time_outside_the_window_is_refused(client, login_as, world, value):
     handoff = factories.make_handoff(commitment=world.commitment, consumer=world.consumer)
     db.session.commit()
     login_as("admin")
@@ -41,7 +40,7 @@ def test_a_delivery_time_outside_the_window_is_refused(client, login_as, world, 
 
 
 @pytest.mark.parametrize("value", OUTSIDE)
-def test_a_list_filter_outside_the_window_is_refused(client, login_as, world, value):  # noqa: F811
+def test_a_list_filter_outside_the_window_is_refused(client, login_as, world, value):
     login_as("admin")
     response = client.get(f"/api/v1/handoffs?from={quote(value)}")
     assert response.status_code == 422
@@ -49,7 +48,7 @@ def test_a_list_filter_outside_the_window_is_refused(client, login_as, world, va
 
 
 @pytest.mark.parametrize("value", OUTSIDE)
-def test_an_import_row_outside_the_window_is_reported_and_not_written(client, login_as, world, value):  # noqa: F811
+def test_an_import_row_outside_the_window_is_reported_and_not_written(client, login_as, world, value):
     login_as("admin")
     csv = f"commitment,consumer,title,requested_at,external_ref\n{world.commitment.id},SALES,Old,{value},r1\n"
     response = client.post("/api/v1/handoffs/import?source=erp", data=csv, content_type="text/csv")
@@ -59,7 +58,7 @@ def test_an_import_row_outside_the_window_is_reported_and_not_written(client, lo
 
 
 @pytest.mark.parametrize("value", OUTSIDE)
-def test_the_due_question_outside_the_window_is_refused(client, login_as, world, value):  # noqa: F811
+def test_the_due_question_outside_the_window_is_refused(client, login_as, world, value):
     calendar = world.commitment.current_version.calendar
     login_as("employee")
     response = client.get(f"/api/v1/calendars/{calendar.id}/due?from={quote(value)}&amount=2&unit=business_days")
@@ -68,7 +67,7 @@ def test_the_due_question_outside_the_window_is_refused(client, login_as, world,
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1500-03-01"])
-def test_closures_and_working_days_outside_the_window_are_refused(client, login_as, world, day):  # noqa: F811
+def test_closures_and_working_days_outside_the_window_are_refused(client, login_as, world, day):
     calendar = world.commitment.current_version.calendar
     login_as("admin")
     for field in ("closures", "extra_working_days"):
@@ -78,7 +77,7 @@ def test_closures_and_working_days_outside_the_window_are_refused(client, login_
     assert listed.status_code == 422
 
 
-def test_the_calendar_form_refuses_a_closure_outside_the_window(client, login_as, world):  # noqa: F811
+def test_the_calendar_form_refuses_a_closure_outside_the_window(client, login_as, world):
     calendar = world.commitment.current_version.calendar
     login_as("admin")
     form = {"name": calendar.name, "timezone": "UTC", "weekdays": ["0", "1", "2", "3", "4"], "hours": "09:00-17:00",
@@ -91,7 +90,7 @@ def test_the_calendar_form_refuses_a_closure_outside_the_window(client, login_as
 
 @pytest.mark.parametrize(("period", "label"), [("month", "0001-01"), ("month", "9999-12"), ("week", "0001-W01"),
                                                ("quarter", "9999-Q4"), ("month", "1500-03-01")])
-def test_metric_ranges_outside_the_window_are_refused(client, login_as, world, period, label):  # noqa: F811
+def test_metric_ranges_outside_the_window_are_refused(client, login_as, world, period, label):
     login_as("leadership")
     for query in (f"from={label}", f"to={label}"):
         response = client.get(f"/api/v1/metrics/pairs?metric=attainment&period={period}&{query}")
@@ -106,7 +105,7 @@ def test_metric_ranges_outside_the_window_are_refused(client, login_as, world, p
     "/dashboards/pairs/IT/SALES.csv?period=month&from=9999-12",
     "/dashboards/matrix.csv?period=month&at=0001-01",
 ])
-def test_dashboard_pages_refuse_ranges_outside_the_window_with_a_page(client, login_as, world, url):  # noqa: F811
+def test_dashboard_pages_refuse_ranges_outside_the_window_with_a_page(client, login_as, world, url):
     login_as("leadership")
     response = client.get(url)
     assert response.status_code == 422
