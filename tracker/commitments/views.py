@@ -23,11 +23,6 @@ PAGE_SIZE = 20
 MAX_PAGE = 100_000
 
 
-@bp.app_template_filter("in_zone")
-def _in_zone(value, zone=None, fmt="medium"):
-    return wording.in_zone(value, zone, fmt)
-
-
 @bp.context_processor
 def _wording():
     return {

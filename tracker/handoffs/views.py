@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime as babel_datetime
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -51,16 +49,6 @@ class ActionForm(FlaskForm):
 
     reason = SelectField(_l("Reason"), choices=[SelectChoice(k, v) for k, v in PAUSE_LABELS.items()],
                          validate_choice=False)
-
-
-@bp.app_template_filter("in_zone")
-def in_zone(value, zone: str | None = None, fmt: str = "medium") -> str:
-    """A time shown in a calendar's time zone, with the zone named."""
-    if value is None:
-        return ""
-    tz = ZoneInfo(zone or "UTC")
-    shown = babel_datetime(value, fmt, tzinfo=tz, locale=str(get_locale() or "en"))
-    return f"{shown} ({zone or 'UTC'})"
 
 
 @bp.app_template_filter("business_duration")

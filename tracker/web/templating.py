@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime as babel_datetime
 from flask import Flask, current_app
 from flask_babel import format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
@@ -29,6 +33,15 @@ def nav_items() -> list[tuple[str, str]]:
     ]
 
 
+def in_zone(value: datetime | None, zone: str | None = None, fmt: str = "medium") -> str:
+    """A time shown in a calendar's time zone, with the zone named."""
+    if value is None:
+        return ""
+    name = zone or "UTC"
+    shown = babel_datetime(value, fmt, tzinfo=ZoneInfo(name), locale=str(get_locale() or "en"))
+    return f"{shown} ({name})"
+
+
 def init_templating(app: Flask) -> None:
     """Register filters and globals used by every template."""
 
@@ -50,3 +63,4 @@ def init_templating(app: Flask) -> None:
         return department.display_name(str(get_locale() or "en"))
 
     app.jinja_env.filters["dept"] = department_name
+    app.jinja_env.filters["in_zone"] = in_zone
