@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,6 +15,7 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.models import Department
 from tracker.users import services
+from tracker.web.templating import reader_locale
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
@@ -29,7 +29,7 @@ def _administrators_only():
 
 def _department_choices() -> list[SelectChoice]:
     departments = db.session.scalars(select(Department).order_by(Department.code))
-    locale = str(get_locale() or "en")
+    locale = reader_locale()
     return [SelectChoice("", NO_DEPARTMENT),
             *(SelectChoice(d.code, f"{d.code} · {d.display_name(locale)}") for d in departments)]
 

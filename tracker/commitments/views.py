@@ -16,6 +16,7 @@ from tracker.departments.services import get_by_code
 from tracker.errors import InvalidInput
 from tracker.extensions import db
 from tracker.models import COMMITMENT_STATUSES, Department, ServiceCommitment
+from tracker.web.templating import reader_locale
 
 bp = Blueprint("commitments", __name__)
 
@@ -91,19 +92,13 @@ def department(code):
 
 
 def _prepare_form(form: CommitmentForm, provider: Department, commitment: ServiceCommitment | None) -> None:
-    form.consumers.choices = choices((d.code, f"{d.code} · {d.display_name(_locale())}") for d in _departments()
+    form.consumers.choices = choices((d.code, f"{d.code} · {d.display_name(reader_locale())}") for d in _departments()
                                      if d.id != provider.id)
     form.calendar.choices = choices((c.id, c.name) for c in db.session.scalars(calendar_query()))
     members = services.department_members(provider)
     if commitment is not None and commitment.current_version.owner not in members:
         members.append(commitment.current_version.owner)
     form.owner.choices = choices((u.id, f"{u.display_name} <{u.email}>") for u in members)
-
-
-def _locale() -> str:
-    from flask_babel import get_locale
-
-    return str(get_locale() or "en")
 
 
 def _fill_form(form: CommitmentForm, commitment: ServiceCommitment) -> None:
@@ -159,7 +154,7 @@ def new(code):
             db.session.rollback()
             general = _show_errors(form, error)
     status = 422 if form.errors or general else 200
-    heading = _("New commitment of %(department)s", department=provider.display_name(_locale()))
+    heading = _("New commitment of %(department)s", department=provider.display_name(reader_locale()))
     return render_template("commitments/form.html", form=form, provider=provider, commitment=None, heading=heading,
                            general=general, preview=preview, changes=None), status
 

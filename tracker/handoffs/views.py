@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -20,6 +19,7 @@ from tracker.handoffs import fairness, services
 from tracker.models import HANDOFF_STATUSES, PAUSE_REASONS
 from tracker.ratings import services as rating_services
 from tracker.web.csvout import csv_response
+from tracker.web.templating import reader_locale
 
 bp = Blueprint("handoffs", __name__)
 
@@ -103,7 +103,7 @@ def _request_form() -> RequestForm | None:
         return None
     form = RequestForm()
     form.commitment.choices = [
-        SelectChoice(c.id, f"{c.current_version.title} · {c.provider.display_name(str(get_locale() or 'en'))}")
+        SelectChoice(c.id, f"{c.current_version.title} · {c.provider.display_name(reader_locale())}")
         for c in offered
     ]
     return form

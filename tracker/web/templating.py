@@ -33,12 +33,17 @@ def nav_items() -> list[tuple[str, str]]:
     ]
 
 
+def reader_locale() -> str:
+    """The reader's language code, "en" when none is chosen."""
+    return str(get_locale() or "en")
+
+
 def in_zone(value: datetime | None, zone: str | None = None, fmt: str = "medium") -> str:
     """A time shown in a calendar's time zone, with the zone named."""
     if value is None:
         return ""
     name = zone or "UTC"
-    shown = babel_datetime(value, fmt, tzinfo=ZoneInfo(name), locale=str(get_locale() or "en"))
+    shown = babel_datetime(value, fmt, tzinfo=ZoneInfo(name), locale=reader_locale())
     return f"{shown} ({name})"
 
 
@@ -47,7 +52,7 @@ def init_templating(app: Flask) -> None:
 
     @app.context_processor
     def _globals():
-        locale = str(get_locale() or "en")
+        locale = reader_locale()
         return {
             "current_locale": locale,
             "html_lang": "zh-Hans" if locale == "zh" else "en",
@@ -60,7 +65,7 @@ def init_templating(app: Flask) -> None:
     def department_name(department) -> str:
         if department is None:
             return ""
-        return department.display_name(str(get_locale() or "en"))
+        return department.display_name(reader_locale())
 
     app.jinja_env.filters["dept"] = department_name
     app.jinja_env.filters["in_zone"] = in_zone
