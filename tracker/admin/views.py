@@ -15,6 +15,7 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.models import Department
 from tracker.users import services
+from tracker.web.forms import show_errors
 from tracker.web.templating import reader_locale
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -42,15 +43,8 @@ def _page(query):
 def _show_errors(form, exc: DomainError) -> None:
     """Put a service's refusal next to the field it concerns, or above the form."""
     db.session.rollback()
-    fields = (exc.errors or {}).get("json", exc.errors or {})
-    placed = False
-    for name in fields:
-        name = "department" if name == "department_code" else name
-        if name in form:
-            form[name].errors = [*form[name].errors, exc.message]
-            placed = True
-    if not placed:
-        flash(exc.message, "error")
+    for message in show_errors(form, exc, {"department_code": "department"}):
+        flash(message, "error")
 
 
 @bp.route("")

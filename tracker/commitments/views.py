@@ -16,6 +16,7 @@ from tracker.departments.services import get_by_code
 from tracker.errors import InvalidInput
 from tracker.extensions import db
 from tracker.models import COMMITMENT_STATUSES, Department, ServiceCommitment
+from tracker.web.forms import show_errors
 from tracker.web.templating import reader_locale
 
 bp = Blueprint("commitments", __name__)
@@ -116,18 +117,6 @@ def _fill_form(form: CommitmentForm, commitment: ServiceCommitment) -> None:
     form.review_cadence.data = version.review_cadence
 
 
-def _show_errors(form: CommitmentForm, error: InvalidInput) -> list[str]:
-    """Put a service's field errors next to the form's fields; return those without a field."""
-    general = []
-    for field, messages in (error.errors or {"_schema": [error.message]}).items():
-        target = getattr(form, field, None)
-        if target is not None and field not in ("preview", "save", "csrf_token"):
-            target.errors = [*target.errors, *messages]
-        else:
-            general.extend(messages)
-    return general
-
-
 @bp.route("/departments/<string:code>/commitments/new", methods=["GET", "POST"])
 def new(code):
     """Write a new commitment; it is saved as a draft."""
@@ -152,7 +141,7 @@ def new(code):
                 return redirect(url_for("commitments.detail", commitment_id=commitment.id))
         except InvalidInput as error:
             db.session.rollback()
-            general = _show_errors(form, error)
+            general = show_errors(form, error)
     status = 422 if form.errors or general else 200
     heading = _("New commitment of %(department)s", department=provider.display_name(reader_locale()))
     return render_template("commitments/form.html", form=form, provider=provider, commitment=None, heading=heading,
@@ -206,7 +195,7 @@ def edit(commitment_id):
                 return redirect(url_for("commitments.detail", commitment_id=commitment.id))
         except InvalidInput as error:
             db.session.rollback()
-            general = _show_errors(form, error)
+            general = show_errors(form, error)
     status = 422 if form.errors or general else 200
     if commitment.status == "draft":
         heading = _("Edit the draft")
