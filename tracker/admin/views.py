@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,6 +15,8 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.models import Department
 from tracker.users import services
+from tracker.web.forms import show_errors
+from tracker.web.templating import reader_locale
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
@@ -29,7 +30,7 @@ def _administrators_only():
 
 def _department_choices() -> list[SelectChoice]:
     departments = db.session.scalars(select(Department).order_by(Department.code))
-    locale = str(get_locale() or "en")
+    locale = reader_locale()
     return [SelectChoice("", NO_DEPARTMENT),
             *(SelectChoice(d.code, f"{d.code} · {d.display_name(locale)}") for d in departments)]
 
@@ -42,15 +43,8 @@ def _page(query):
 def _show_errors(form, exc: DomainError) -> None:
     """Put a service's refusal next to the field it concerns, or above the form."""
     db.session.rollback()
-    fields = (exc.errors or {}).get("json", exc.errors or {})
-    placed = False
-    for name in fields:
-        name = "department" if name == "department_code" else name
-        if name in form:
-            form[name].errors = [*form[name].errors, exc.message]
-            placed = True
-    if not placed:
-        flash(exc.message, "error")
+    for message in show_errors(form, exc, {"department_code": "department"}):
+        flash(message, "error")
 
 
 @bp.route("")

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo, available_timezones
 import holidays
 from babel import Locale
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -26,6 +25,7 @@ from tracker.errors import InvalidInput
 from tracker.extensions import db
 from tracker.models import BusinessCalendar
 from tracker.types import utcnow
+from tracker.web.templating import reader_locale
 
 bp = Blueprint("calendars", __name__)
 
@@ -110,12 +110,12 @@ def _parse_dates(text: str | None) -> list[str]:
 
 
 def _weekday_choices() -> list[tuple[int, str]]:
-    names = Locale.parse(str(get_locale() or "en")).days["format"]["wide"]
+    names = Locale.parse(reader_locale()).days["format"]["wide"]
     return [(day, names[day]) for day in range(7)]
 
 
 def _country_choices() -> list[tuple[str, str]]:
-    territories = Locale.parse(str(get_locale() or "en")).territories
+    territories = Locale.parse(reader_locale()).territories
     codes = sorted(code for code in holidays.list_supported_countries() if len(code) == 2)
     return [(code, territories.get(code, code)) for code in codes]
 

@@ -16,16 +16,13 @@ from tracker.departments.services import get_by_code
 from tracker.errors import InvalidInput
 from tracker.extensions import db
 from tracker.models import COMMITMENT_STATUSES, Department, ServiceCommitment
+from tracker.web.forms import show_errors
+from tracker.web.templating import reader_locale
 
 bp = Blueprint("commitments", __name__)
 
 PAGE_SIZE = 20
 MAX_PAGE = 100_000
-
-
-@bp.app_template_filter("in_zone")
-def _in_zone(value, zone=None, fmt="medium"):
-    return wording.in_zone(value, zone, fmt)
 
 
 @bp.context_processor
@@ -96,19 +93,13 @@ def department(code):
 
 
 def _prepare_form(form: CommitmentForm, provider: Department, commitment: ServiceCommitment | None) -> None:
-    form.consumers.choices = choices((d.code, f"{d.code} · {d.display_name(_locale())}") for d in _departments()
+    form.consumers.choices = choices((d.code, f"{d.code} · {d.display_name(reader_locale())}") for d in _departments()
                                      if d.id != provider.id)
     form.calendar.choices = choices((c.id, c.name) for c in db.session.scalars(calendar_query()))
     members = services.department_members(provider)
     if commitment is not None and commitment.current_version.owner not in members:
         members.append(commitment.current_version.owner)
     form.owner.choices = choices((u.id, f"{u.display_name} <{u.email}>") for u in members)
-
-
-def _locale() -> str:
-    from flask_babel import get_locale
-
-    return str(get_locale() or "en")
 
 
 def _fill_form(form: CommitmentForm, commitment: ServiceCommitment) -> None:
@@ -124,18 +115,6 @@ def _fill_form(form: CommitmentForm, commitment: ServiceCommitment) -> None:
     form.calendar.data = version.calendar_id
     form.owner.data = version.owner_id
     form.review_cadence.data = version.review_cadence
-
-
-def _show_errors(form: CommitmentForm, error: InvalidInput) -> list[str]:
-    """Put a service's field errors next to the form's fields; return those without a field."""
-    general = []
-    for field, messages in (error.errors or {"_schema": [error.message]}).items():
-        target = getattr(form, field, None)
-        if target is not None and field not in ("preview", "save", "csrf_token"):
-            target.errors = [*target.errors, *messages]
-        else:
-            general.extend(messages)
-    return general
 
 
 @bp.route("/departments/<string:code>/commitments/new", methods=["GET", "POST"])
@@ -162,9 +141,9 @@ def new(code):
                 return redirect(url_for("commitments.detail", commitment_id=commitment.id))
         except InvalidInput as error:
             db.session.rollback()
-            general = _show_errors(form, error)
+            general = show_errors(form, error)
     status = 422 if form.errors or general else 200
-    heading = _("New commitment of %(department)s", department=provider.display_name(_locale()))
+    heading = _("New commitment of %(department)s", department=provider.display_name(reader_locale()))
     return render_template("commitments/form.html", form=form, provider=provider, commitment=None, heading=heading,
                            general=general, preview=preview, changes=None), status
 
@@ -216,7 +195,7 @@ def edit(commitment_id):
                 return redirect(url_for("commitments.detail", commitment_id=commitment.id))
         except InvalidInput as error:
             db.session.rollback()
-            general = _show_errors(form, error)
+            general = show_errors(form, error)
     status = 422 if form.errors or general else 200
     if commitment.status == "draft":
         heading = _("Edit the draft")

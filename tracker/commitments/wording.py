@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
-from flask_babel import format_decimal, format_percent, get_locale, ngettext
+from flask_babel import format_decimal, format_percent, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -65,15 +62,6 @@ def promise_text(version: CommitmentVersion) -> str:
         percent=percent_text(version.attainment_target),
         satisfaction=satisfaction_text(version.satisfaction_target),
     )
-
-
-def in_zone(value: datetime | None, zone: str | None = None, fmt: str = "medium") -> str:
-    """A timestamp shown in a calendar's time zone, with the zone named."""
-    if value is None:
-        return ""
-    name = zone or "UTC"
-    text = format_datetime(value, fmt, tzinfo=ZoneInfo(name), locale=str(get_locale() or "en"))
-    return f"{text} ({name})"
 
 
 def field_value_text(field: str, value) -> str:

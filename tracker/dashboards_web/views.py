@@ -6,8 +6,8 @@ import json
 
 import plotly.io as pio
 from flask import Blueprint, render_template, request, url_for
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from marshmallow import Schema, ValidationError, fields, validate
@@ -19,6 +19,7 @@ from tracker.metrics.periods import PERIOD_KINDS
 from tracker.models import REASON_TAGS
 from tracker.schemas import no_nul
 from tracker.web.csvout import csv_response
+from tracker.web.templating import reader_locale
 
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboards")
 
@@ -70,13 +71,9 @@ def _period_labels() -> dict:
     return {"week": _("ISO week"), "month": _("Month"), "quarter": _("Quarter")}
 
 
-def _locale() -> str:
-    return str(get_locale() or "en")
-
-
 def _names(departments=None) -> dict[str, str]:
     """Department code -> name in the reader's language (Chinese names for a Chinese reader)."""
-    locale = _locale()
+    locale = reader_locale()
     return {d.code: d.display_name(locale) for d in (departments or services.department_list())}
 
 

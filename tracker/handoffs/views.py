@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime as babel_datetime
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -22,6 +19,7 @@ from tracker.handoffs import fairness, services
 from tracker.models import HANDOFF_STATUSES, PAUSE_REASONS
 from tracker.ratings import services as rating_services
 from tracker.web.csvout import csv_response
+from tracker.web.templating import reader_locale
 
 bp = Blueprint("handoffs", __name__)
 
@@ -51,16 +49,6 @@ class ActionForm(FlaskForm):
 
     reason = SelectField(_l("Reason"), choices=[SelectChoice(k, v) for k, v in PAUSE_LABELS.items()],
                          validate_choice=False)
-
-
-@bp.app_template_filter("in_zone")
-def in_zone(value, zone: str | None = None, fmt: str = "medium") -> str:
-    """A time shown in a calendar's time zone, with the zone named."""
-    if value is None:
-        return ""
-    tz = ZoneInfo(zone or "UTC")
-    shown = babel_datetime(value, fmt, tzinfo=tz, locale=str(get_locale() or "en"))
-    return f"{shown} ({zone or 'UTC'})"
 
 
 @bp.app_template_filter("business_duration")
@@ -115,7 +103,7 @@ def _request_form() -> RequestForm | None:
         return None
     form = RequestForm()
     form.commitment.choices = [
-        SelectChoice(c.id, f"{c.current_version.title} · {c.provider.display_name(str(get_locale() or 'en'))}")
+        SelectChoice(c.id, f"{c.current_version.title} · {c.provider.display_name(reader_locale())}")
         for c in offered
     ]
     return form

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime as babel_datetime
 from flask import Flask, current_app
 from flask_babel import format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
@@ -29,12 +33,26 @@ def nav_items() -> list[tuple[str, str]]:
     ]
 
 
+def reader_locale() -> str:
+    """The reader's language code, "en" when none is chosen."""
+    return str(get_locale() or "en")
+
+
+def in_zone(value: datetime | None, zone: str | None = None, fmt: str = "medium") -> str:
+    """A time shown in a calendar's time zone, with the zone named."""
+    if value is None:
+        return ""
+    name = zone or "UTC"
+    shown = babel_datetime(value, fmt, tzinfo=ZoneInfo(name), locale=reader_locale())
+    return f"{shown} ({name})"
+
+
 def init_templating(app: Flask) -> None:
     """Register filters and globals used by every template."""
 
     @app.context_processor
     def _globals():
-        locale = str(get_locale() or "en")
+        locale = reader_locale()
         return {
             "current_locale": locale,
             "html_lang": "zh-Hans" if locale == "zh" else "en",
@@ -47,6 +65,7 @@ def init_templating(app: Flask) -> None:
     def department_name(department) -> str:
         if department is None:
             return ""
-        return department.display_name(str(get_locale() or "en"))
+        return department.display_name(reader_locale())
 
     app.jinja_env.filters["dept"] = department_name
+    app.jinja_env.filters["in_zone"] = in_zone
