@@ -12,7 +12,7 @@ from tests import factories
 from tests.browser.conftest import screenshot, sign_in
 from tests.metrics.util import Org, use_k
 from tracker.metrics import periods as P
-from tracker.metrics.rollups import company_zone
+from tracker.metrics.periods import company_zone
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 

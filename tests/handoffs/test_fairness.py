@@ -17,7 +17,7 @@ from tracker.config import MAX_LEAD_BACKDATE_DAYS
 from tracker.extensions import db
 from tracker.handoffs.fairness import closed_before
 from tracker.metrics import periods as P
-from tracker.metrics.rollups import company_zone
+from tracker.metrics.periods import company_zone
 from tracker.models import AuditEvent, Handoff
 
 

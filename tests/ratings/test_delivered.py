@@ -9,7 +9,7 @@ from tests.metrics.util import Org, use_k
 from tracker.extensions import db
 from tracker.metrics import periods as P
 from tracker.metrics import services
-from tracker.metrics.rollups import company_zone
+from tracker.metrics.periods import company_zone
 
 K = 5
 

@@ -26,7 +26,7 @@ from tracker.audit.services import record
 from tracker.auth.permissions import is_admin
 from tracker.errors import Conflict, Forbidden, InvalidInput
 from tracker.metrics import periods
-from tracker.metrics.rollups import company_zone
+from tracker.metrics.periods import company_zone
 from tracker.models import Handoff, User
 
 

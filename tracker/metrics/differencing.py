@@ -96,7 +96,7 @@ def load_atom_counts(first: dt.date, end: dt.date, *conditions, scopes: str = "a
              .where(*_atom_filter(MetricAtom, first, end, conditions, scopes), MetricAtom.raters > 0))
     counts: dict = defaultdict(dict)
     for provider, consumer, week_start, month_start, raters in db.session.connection().execute(query):
-        counts[(provider, consumer)][(_as_date(week_start), _as_date(month_start))] = raters
+        counts[(provider, consumer)][(as_date(week_start), as_date(month_start))] = raters
     return counts
 
 
@@ -117,7 +117,7 @@ def load_atoms(first: dt.date, end: dt.date, *conditions, scopes: str = "all",
         rows = _rows_by_provider(select(*columns).where(*where, *_one_provider(MetricAtomRater)), only)
     atoms: dict = defaultdict(lambda: defaultdict(set))
     for provider, consumer, week_start, month_start, rater in rows:
-        atoms[(provider, consumer)][(_as_date(week_start), _as_date(month_start))].add(rater)
+        atoms[(provider, consumer)][(as_date(week_start), as_date(month_start))].add(rater)
     return atoms
 
 
@@ -131,7 +131,7 @@ def _thin_atom_raters(first: dt.date, end: dt.date, scopes: list[Scope], k: int)
              .where(*_one_provider(r), r.week_start >= first, r.week_start < end, a.raters < k))
     atoms: dict = defaultdict(lambda: defaultdict(set))
     for provider, consumer, week_start, month_start, rater in _rows_by_provider(query, scopes):
-        atoms[(provider, consumer)][(_as_date(week_start), _as_date(month_start))].add(rater)
+        atoms[(provider, consumer)][(as_date(week_start), as_date(month_start))].add(rater)
     return atoms
 
 
@@ -195,7 +195,8 @@ def _period_atoms(kind: str, start: dt.date, first: dt.date, end: dt.date) -> fr
 
 
 @functools.lru_cache(maxsize=4096)
-def _as_date(value) -> dt.date:
+def as_date(value) -> dt.date:
+    """A date read back from the database (a date, or an ISO string on SQLite)."""
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 

@@ -40,7 +40,7 @@ from sqlalchemy import String, and_, bindparam, delete, func, insert, or_, selec
 
 from tracker.extensions import db
 from tracker.metrics import periods as P
-from tracker.metrics.differencing import PeriodGuard, Scope, _as_date, decide_scopes, scope_filter, span
+from tracker.metrics.differencing import PeriodGuard, Scope, as_date, decide_scopes, scope_filter, span
 from tracker.metrics.models import MetricAtom, MetricHiddenPeriod, MetricHiddenState, MetricPeriod
 
 _LOCK_CLASS = 0x51A7  # first key of the advisory locks: "decisions of one quarter"
@@ -73,7 +73,7 @@ class StoredGuard:
         query = select(h.provider_id, h.consumer_id, type_coerce(h.period_start, String)).where(
             h.period_kind == kind, h.period_start >= min(self.starts), h.period_start <= max(self.starts),
             *scope_filter(h, conditions, scopes))
-        self._hidden = {(p, c, _as_date(start)) for p, c, start in db.session.execute(query)}
+        self._hidden = {(p, c, as_date(start)) for p, c, start in db.session.execute(query)}
 
     def hides(self, provider_id: int, consumer_id: int, start: dt.date) -> bool:
         if start not in self.starts:
@@ -140,11 +140,11 @@ def decide_quarters(quarters: list[dt.date], scopes: list[Scope] | None, k: int,
     connection = db.session.connection()
     counts: dict = defaultdict(dict)
     for provider, consumer, week, month, raters in connection.execute(atoms, params):
-        counts[(provider, consumer)][(_as_date(week), _as_date(month))] = raters
+        counts[(provider, consumer)][(as_date(week), as_date(month))] = raters
     shown = decide_scopes(counts, first, end, k)
     rows = []
     for kind, start, provider, consumer in connection.execute(candidates, params):
-        start = _as_date(start)
+        start = as_date(start)
         if start not in shown.get((provider, consumer), _NO_PERIODS)[kind]:
             rows.append({"period_kind": kind, "period_start": start, "provider_id": provider,
                          "consumer_id": consumer})
@@ -189,7 +189,7 @@ def rebuild_decisions(k: int) -> int:
     low, high = db.session.execute(select(func.min(MetricAtom.week_start), func.max(MetricAtom.week_start))).one()
     stored = 0
     if low is not None:
-        low, high = _as_date(low), _as_date(high)
+        low, high = as_date(low), as_date(high)
         quarter = P.period_start(low, "quarter")
         last = P.period_start(high + dt.timedelta(days=6), "quarter")
         weeks_from = None

@@ -10,10 +10,17 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
+from flask import current_app
+
 from tracker.errors import InvalidInput
 from tracker.schemas import outside_window
 
 PERIOD_KINDS = ("week", "month", "quarter")
+
+
+def company_zone() -> ZoneInfo:
+    """The company's time zone (config COMPANY_TIMEZONE), in which periods are counted."""
+    return ZoneInfo(current_app.config.get("COMPANY_TIMEZONE", "Asia/Shanghai"))
 
 _LABELS = {
     "week": re.compile(r"^(\d{4})-W(\d{2})$"),

@@ -39,7 +39,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from tracker.extensions import db
 from tracker.metrics.hidden import rebuild_decisions, refresh_after_write
 from tracker.metrics.models import MetricAtom, MetricAtomRater, MetricPeriod, MetricPeriodRater
-from tracker.metrics.periods import PERIOD_KINDS, local_day, period_start
+from tracker.metrics.periods import PERIOD_KINDS, company_zone, local_day, period_start
 from tracker.metrics.sqlperiods import period_column
 
 SUM_FIELDS = ("n", "sat_sum", "sat_sq", "sat_good", "col_sum", "col_sq")
@@ -60,10 +60,6 @@ class RatingSnapshot:
     def of(cls, rating) -> RatingSnapshot:
         return cls(rating.provider_id, rating.consumer_id, rating.rater_key, rating.satisfaction,
                    rating.collaboration, rating.created_at)
-
-
-def company_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("COMPANY_TIMEZONE", "Asia/Shanghai"))
 
 
 def _scopes(snapshot: RatingSnapshot) -> tuple[tuple[int, int], ...]:

@@ -24,7 +24,7 @@ from tracker.metrics import stats
 from tracker.metrics.confidentiality import hidden_part_ok, shown
 from tracker.metrics.hidden import period_guard
 from tracker.metrics.models import MetricPeriod, MetricPeriodRater
-from tracker.metrics.rollups import company_zone
+from tracker.metrics.periods import company_zone
 from tracker.metrics.sqlperiods import period_column
 from tracker.models import (
     CommitmentConsumer,
