@@ -186,3 +186,11 @@ def test_rating_form_without_scores_shows_errors(client, login_as, world):
     assert response.status_code == 422
     assert "Choose a score from 1 to 5." in response.get_data(as_text=True)
     assert _count() == 0
+
+
+def test_a_refused_rating_page_shows_the_service_message_in_the_readers_language(client, login_as, world):
+    handoff = _delivered(world)
+    login_as("lead", department=world.provider)
+    page = client.get(f"/handoffs/{handoff.id}/rate", headers={"Accept-Language": "zh"})
+    assert page.status_code == 403
+    assert "只有接收方部门的成员可以评价此交接事项。" in page.get_data(as_text=True)

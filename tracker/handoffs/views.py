@@ -177,7 +177,7 @@ def act(handoff_id: int, action: str):
     except DomainError as exc:
         db.session.rollback()
         if exc.code in (403, 404):
-            abort(exc.code)
+            raise
         flash(exc.message, "error")
     else:
         flash(DONE_MESSAGES[action], "success")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,7 +13,6 @@ from wtforms import RadioField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.handoffs import services as handoff_services
 from tracker.metrics import periods as P
@@ -79,11 +78,9 @@ def mine():
 
 @bp.route("/handoffs/<int(max=2147483647):handoff_id>/rate", methods=["GET", "POST"])
 def rate(handoff_id: int):
-    try:
-        handoff = handoff_services.get_handoff(current_user, handoff_id)
-        services.check_may_rate(current_user, handoff)
-    except DomainError as exc:
-        abort(exc.code)
+    # A refusal reaches the app's error handler, which shows its message in the reader's language.
+    handoff = handoff_services.get_handoff(current_user, handoff_id)
+    services.check_may_rate(current_user, handoff)
     existing = services.own_rating(current_user, handoff.id)
     form = RatingForm()
     if not form.is_submitted() and existing is not None:
@@ -92,13 +89,9 @@ def rate(handoff_id: int):
         form.reasons.data = existing.reason_tags
         form.comment.data = existing.comment
     if form.validate_on_submit():
-        try:
-            services.rate(current_user, handoff.id, form.satisfaction.data, form.collaboration.data,
-                          reasons=form.reasons.data, comment=form.comment.data)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            abort(exc.code)
+        services.rate(current_user, handoff.id, form.satisfaction.data, form.collaboration.data,
+                      reasons=form.reasons.data, comment=form.comment.data)
+        db.session.commit()
         flash(_("Thank you: your rating is saved."), "success")
         return redirect(url_for("ratings.inbox"))
     status = 422 if form.errors else 200
@@ -109,18 +102,15 @@ def rate(handoff_id: int):
 @bp.route("/ratings/delivered")
 def delivered():
     """The provider's view: what it delivered, due and met, and how each consumer rated it in a quarter."""
-    try:
-        provider = services.provider_for(current_user, request.args.get("provider", "")[:16] or None)
-        # "2026Q1" is how quarters were named in links to this page before; labels are "2026-Q1".
-        asked = re.sub(r"^(\d{4})Q([1-4])$", r"\1-Q\2", request.args.get("quarter", "")[:16].strip().upper())
-        quarter = metrics.finished_start("quarter", asked or None)
-        consumers = page = None
-        if provider is not None:
-            consumers = metrics.ratings_by_consumer(current_user, provider, quarter)
-            page = db.paginate(services.delivered_query(provider.id), per_page=PAGE_SIZE, max_per_page=PAGE_SIZE,
-                               error_out=False)
-    except DomainError as exc:
-        abort(exc.code)
+    provider = services.provider_for(current_user, request.args.get("provider", "")[:16] or None)
+    # "2026Q1" is how quarters were named in links to this page before; labels are "2026-Q1".
+    asked = re.sub(r"^(\d{4})Q([1-4])$", r"\1-Q\2", request.args.get("quarter", "")[:16].strip().upper())
+    quarter = metrics.finished_start("quarter", asked or None)
+    consumers = page = None
+    if provider is not None:
+        consumers = metrics.ratings_by_consumer(current_user, provider, quarter)
+        page = db.paginate(services.delivered_query(provider.id), per_page=PAGE_SIZE, max_per_page=PAGE_SIZE,
+                           error_out=False)
     quarters = metrics.finished_starts("quarter", QUARTER_CHOICES)
     if quarter not in quarters:
         quarters.append(quarter)
