@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from tests import factories
 from tests.browser.conftest import screenshot, sign_in
 from tests.metrics.util import Org, use_k
-from tracker.metrics import periods as P
+from tracker.metrics import periods
 from tracker.metrics.periods import company_zone
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -24,11 +24,11 @@ def _noon(day: dt.date) -> dt.datetime:
 def test_a_provider_lead_reads_how_each_consumer_rated_the_last_quarter(app, page):
     use_k(app, 5)
     org = Org()
-    quarter = P.previous_start(P.current_start("quarter", company_zone()), "quarter")
+    quarter = periods.previous_start(periods.current_start("quarter", company_zone()), "quarter")
     for rater, score in enumerate((5, 4, 4, 3, 4, 2)):
         rating = org.rate("AA", "BB", rater, score, score, _noon(quarter + dt.timedelta(days=9)))
         rating.comment = ("Quick and friendly", "The form was hard to find", None, None, None, None)[min(rater, 2)]
-    months = P.starts_between(quarter, P.next_start(quarter, "quarter") - dt.timedelta(days=1), "month")
+    months = periods.starts_between(quarter, periods.next_start(quarter, "quarter") - dt.timedelta(days=1), "month")
     for month, raters in zip(months, (5, 5, 2), strict=True):  # the quarter minus two months would be the third
         for _ in range(raters):
             org.rate("AA", "CC", len(org.raters), 3, 3, _noon(month + dt.timedelta(days=14)))
@@ -42,6 +42,7 @@ def test_a_provider_lead_reads_how_each_consumer_rated_the_last_quarter(app, pag
     expect(page.get_by_text("The form was hard to find")).to_be_visible()
     screenshot(page, "provider-view-en")
     shown.get_by_role("link").click()
-    expect(page).to_have_url(re.compile(rf"/dashboards/pairs/AA/BB\?period=quarter&from={P.label(quarter, 'quarter')}"))
+    label = periods.label(quarter, "quarter")
+    expect(page).to_have_url(re.compile(rf"/dashboards/pairs/AA/BB\?period=quarter&from={label}"))
     expect(page.locator("table").first).to_contain_text("3.67")
     assert page.watch.errors == []

@@ -16,7 +16,7 @@ from tracker.calendars import timecalc
 from tracker.config import MAX_LEAD_BACKDATE_DAYS
 from tracker.extensions import db
 from tracker.handoffs.fairness import closed_before
-from tracker.metrics import periods as P
+from tracker.metrics import periods
 from tracker.metrics.periods import company_zone
 from tracker.models import AuditEvent, Handoff
 
@@ -41,8 +41,8 @@ def _audit_count(action: str | None = None) -> int:
 def _last_closed_month() -> tuple[str, datetime]:
     """The label of the previous month and an instant in its middle."""
     zone = company_zone()
-    start = P.previous_start(P.current_start("month", zone), "month")
-    return P.label(start, "month"), datetime.combine(start + timedelta(days=10), datetime.min.time(), tzinfo=UTC)
+    start = periods.previous_start(periods.current_start("month", zone), "month")
+    return periods.label(start, "month"), datetime.combine(start + timedelta(days=10), datetime.min.time(), tzinfo=UTC)
 
 
 def _create(client, world, requested_at: datetime):

@@ -20,8 +20,7 @@ from hypothesis import strategies as st
 from tests import factories
 from tests.metrics.util import Org, fresh_org, use_k
 from tracker.extensions import db
-from tracker.metrics import periods as P
-from tracker.metrics import services
+from tracker.metrics import periods, services
 from tracker.models import Department, RatingReason
 
 K = 3
@@ -40,19 +39,19 @@ rating_strategy = st.tuples(st.sampled_from([(0, 1), (1, 0), (0, 2)]), st.intege
 
 
 def _periods(kind: str) -> list[dt.date]:
-    return P.starts_between(FIRST_DAY, LAST_DAY, kind)
+    return periods.starts_between(FIRST_DAY, LAST_DAY, kind)
 
 
 def _days(kind: str, start: dt.date) -> tuple[dt.date, dt.date]:
-    return start, P.next_start(start, kind)
+    return start, periods.next_start(start, kind)
 
 
 def _collect_shown(viewer, ids) -> dict:
     """{(scope, kind, start): shown?} from the pair trend, the API's cells, the provider view and the matrix margins."""
     shown = {}
-    for kind in P.PERIOD_KINDS:
-        periods = _periods(kind)
-        prange = services.period_range(kind, periods[0].isoformat(), periods[-1].isoformat())
+    for kind in periods.PERIOD_KINDS:
+        starts = _periods(kind)
+        prange = services.period_range(kind, starts[0].isoformat(), starts[-1].isoformat())
         for provider, consumer in ((0, 1), (1, 0), (0, 2), (2, 0)):
             series = services.pair_series(viewer, CODES[provider], CODES[consumer], prange)["series"]
             for point in series["points"]:
@@ -60,11 +59,11 @@ def _collect_shown(viewer, ids) -> dict:
                 shown[(scope, kind, dt.date.fromisoformat(point["start"]))] = not point["suppressed"]
         for cell in services.pair_cells(viewer, "satisfaction", prange):
             scope = (ids[CODES.index(cell["provider"])], ids[CODES.index(cell["consumer"])])
-            start = P.parse(cell["period"], kind, "period")
+            start = periods.parse(cell["period"], kind, "period")
             assert shown[(scope, kind, start)] == (not cell.get("suppressed"))  # one rule for every view
         if kind == "quarter":
-            _check_provider_view(viewer, ids, periods, shown)
-        for start in periods:
+            _check_provider_view(viewer, ids, starts, shown)
+        for start in starts:
             matrix = services.matrix(viewer, "satisfaction", kind, start.isoformat())
             for department, value in matrix.providers.items():
                 shown[((department, 0), kind, start)] = not value.get("suppressed")
@@ -80,7 +79,7 @@ def _check_provider_view(viewer, ids, quarters, shown) -> None:
     for provider in CODES:
         department = db.session.get(Department, ids[CODES.index(provider)])
         for start in quarters:
-            label = P.label(start, "quarter")
+            label = periods.label(start, "quarter")
             for entry in services.ratings_by_consumer(viewer, department, start):
                 point = services.pair_series(viewer, provider, entry["consumer"], services.period_range(
                     "quarter", label, label))["series"]["points"][0]
@@ -95,7 +94,7 @@ def _check_reason_tags(viewer, ids, shown) -> None:
     """A scorecard shows reason tags only for a month or quarter whose department total is shown."""
     for kind in ("month", "quarter"):
         for start in _periods(kind):
-            label = P.label(start, kind)
+            label = periods.label(start, kind)
             for provider in CODES:
                 card = services.scorecard(viewer, provider, services.period_range(kind, label, label))
                 if card["reasons"]:
@@ -119,9 +118,9 @@ def _runs(starts: list[dt.date], kind: str, scope, shown: dict) -> list[list[dt.
 
 
 def _children(kind: str, run: list[dt.date], scope, shown: dict) -> list[list[tuple[dt.date, dt.date]]]:
-    lower, upper = run[0], P.next_start(run[-1], kind)
+    lower, upper = run[0], periods.next_start(run[-1], kind)
     weeks = [_days("week", w) for w in _periods("week") if shown.get((scope, "week", w))
-             and lower <= w and P.next_start(w, "week") <= upper]
+             and lower <= w and periods.next_start(w, "week") <= upper]
     variants = [weeks]
     if kind == "quarter":
         months = [m for m in _periods("month") if lower <= m < upper]
@@ -158,7 +157,7 @@ def test_no_parent_minus_its_shown_children_isolates_fewer_than_k_raters(app, ra
     for scope in scopes:
         for kind in ("month", "quarter"):
             for run in _runs(_periods(kind), kind, scope, shown):
-                lower, upper = run[0], P.next_start(run[-1], kind)
+                lower, upper = run[0], periods.next_start(run[-1], kind)
                 for children in _children(kind, run, scope, shown):
                     rest = _raters(brute, scope, lower, upper, children)
                     assert len(rest) == 0 or len(rest) >= K, (scope, kind, run, children, rest)

@@ -9,8 +9,7 @@ import pytest
 
 from tests.metrics.util import Org
 from tracker.extensions import db
-from tracker.metrics import differencing as D
-from tracker.metrics import periods as P
+from tracker.metrics import differencing, periods
 
 
 @pytest.mark.parametrize("seed", [5, 6, 7])
@@ -28,10 +27,10 @@ def test_guard_decides_as_the_rule_on_rater_sets(app, seed):
     db.session.commit()
     ids = [d.id for d in org.departments.values()]
     scopes = [(p, c) for p in [0, *ids] for c in [0, *ids] if p != c or p == 0]
-    for kind in P.PERIOD_KINDS:
-        starts = P.starts_between(first_day, dt.date(2025, 6, 30), kind)
-        guard = D.PeriodGuard(kind, starts, 3)
-        atoms = D.load_atoms(*D.span(kind, starts))
+    for kind in periods.PERIOD_KINDS:
+        starts = periods.starts_between(first_day, dt.date(2025, 6, 30), kind)
+        guard = differencing.PeriodGuard(kind, starts, 3)
+        atoms = differencing.load_atoms(*differencing.span(kind, starts))
         for scope in scopes:
-            expected = D.shown_periods(atoms[scope], 3)[kind] if scope in atoms else set()
+            expected = differencing.shown_periods(atoms[scope], 3)[kind] if scope in atoms else set()
             assert {s for s in starts if guard.allows(*scope, s)} == expected & set(starts), (kind, scope)

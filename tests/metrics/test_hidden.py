@@ -13,8 +13,7 @@ from tests import factories
 from tests.metrics.util import Org, use_k
 from tracker.database import read_only_transaction
 from tracker.extensions import db
-from tracker.metrics import periods as P
-from tracker.metrics import services
+from tracker.metrics import periods, services
 from tracker.metrics.differencing import PeriodGuard
 from tracker.metrics.hidden import StoredGuard, period_guard, rebuild_decisions, stored_k
 from tracker.metrics.models import MetricHiddenPeriod, MetricHiddenState, MetricPeriod
@@ -71,8 +70,8 @@ def test_stored_decisions_equal_the_rule_after_random_writes_edits_and_deletions
         passing = db.session.execute(select(MetricPeriod.period_kind, MetricPeriod.period_start,
                                             MetricPeriod.provider_id, MetricPeriod.consumer_id)
                                      .where(MetricPeriod.raters >= K)).all()
-        for kind in P.PERIOD_KINDS:
-            starts = P.starts_between(FIRST_DAY - dt.timedelta(days=40), FIRST_DAY + dt.timedelta(days=DAYS + 40),
+        for kind in periods.PERIOD_KINDS:
+            starts = periods.starts_between(FIRST_DAY - dt.timedelta(days=40), FIRST_DAY + dt.timedelta(days=DAYS + 40),
                                       kind)
             stored, derived = StoredGuard(kind, starts), PeriodGuard(kind, starts, K)
             for period_kind, start, provider, consumer in passing:
@@ -105,7 +104,7 @@ def test_dashboards_derive_the_decisions_while_the_stored_ones_hold_for_another_
     org = _random_writes(random.Random(7), 120)
     viewer = factories.make_user(role="leadership")
     db.session.commit()
-    quarter = P.period_start(dt.date(2025, 4, 15), "quarter")
+    quarter = periods.period_start(dt.date(2025, 4, 15), "quarter")
     weeks = services.period_range("week", "2025-W09", "2025-W26")
 
     def read() -> tuple:

@@ -7,8 +7,7 @@ import datetime as dt
 from tests import factories
 from tests.metrics.util import Org, use_k
 from tracker.extensions import db
-from tracker.metrics import periods as P
-from tracker.metrics import services
+from tracker.metrics import periods, services
 from tracker.metrics.periods import company_zone
 
 K = 5
@@ -16,7 +15,7 @@ K = 5
 
 def _last_quarter() -> dt.date:
     """The last finished quarter in company time, worked out here rather than by the code under test."""
-    return P.previous_start(P.current_start("quarter", company_zone()), "quarter")
+    return periods.previous_start(periods.current_start("quarter", company_zone()), "quarter")
 
 
 def _noon(day: dt.date) -> dt.datetime:
@@ -25,7 +24,7 @@ def _noon(day: dt.date) -> dt.datetime:
 
 def _five_five_two(org: Org, quarter: dt.date) -> None:
     """The issue's example: the quarter's months have 5, 5 and 2 raters; n = 12, mean 35 / 12 = 2.92."""
-    months = P.starts_between(quarter, P.next_start(quarter, "quarter") - dt.timedelta(days=1), "month")
+    months = periods.starts_between(quarter, periods.next_start(quarter, "quarter") - dt.timedelta(days=1), "month")
     scores = ([3, 3, 3, 3, 3], [3, 3, 3, 3, 4], [2, 2])
     rater = 0
     for month, month_scores in zip(months, scores, strict=True):
@@ -43,7 +42,7 @@ def test_a_quarter_of_months_with_5_5_and_2_raters_is_withheld_as_the_dashboards
     login_as("lead", department=org.department("AA"))
     page = client.get("/ratings/delivered?provider=AA").get_data(as_text=True)
     viewer = factories.make_user(role="leadership")
-    label = P.label(_last_quarter(), "quarter")
+    label = periods.label(_last_quarter(), "quarter")
     trend = services.pair_series(viewer, "AA", "BB", services.period_range("quarter", label, label))
     assert trend["series"]["points"][0]["suppressed"] is True
     assert ("not enough ratings" in page, "2.9" in page, "Comment of rater" in page) == (True, False, False)
@@ -59,7 +58,7 @@ def test_a_rating_at_one_in_the_night_of_a_quarter_s_first_day_counts_in_that_qu
     org.rate("AA", "BB", K, 1, 1, dt.datetime.combine(quarter, dt.time(1), tzinfo=company_zone()))
     viewer = factories.make_user(role="leadership")
     db.session.commit()
-    label = P.label(quarter, "quarter")
+    label = periods.label(quarter, "quarter")
     point = services.pair_series(viewer, "AA", "BB", services.period_range("quarter", label, label))["series"][
         "points"][0]
     entry = services.ratings_by_consumer(viewer, org.department("AA"), quarter)[0]
@@ -76,7 +75,7 @@ def test_a_comment_is_shown_without_its_month(app, client, login_as):
     db.session.commit()
     login_as("lead", department=org.department("AA"))
     page = client.get("/ratings/delivered").get_data(as_text=True)
-    assert ("Delivered on the day" in page, P.label(quarter, "month") in page) == (True, False)
+    assert ("Delivered on the day" in page, periods.label(quarter, "month") in page) == (True, False)
 
 
 def test_the_old_address_sends_to_the_ratings_page_with_its_provider_and_quarter(app, client, login_as):
@@ -87,6 +86,6 @@ def test_the_old_address_sends_to_the_ratings_page_with_its_provider_and_quarter
 
 
 def test_an_open_or_unknown_quarter_shows_the_last_finished_one(app):
-    current = P.label(P.current_start("quarter", company_zone()), "quarter")
+    current = periods.label(periods.current_start("quarter", company_zone()), "quarter")
     answers = {services.finished_start("quarter", when) for when in (current, "3000-Q1", "0001-Q1", "2025Q9", None)}
     assert answers == {_last_quarter()}

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from tests import factories
 from tests.trust.world import MARKER_ID, World
 from tracker.extensions import db
-from tracker.metrics import periods as P
+from tracker.metrics.periods import label
 from tracker.metrics.services import finished_starts
 
 STATIC_ENDPOINTS = ("static", "bootstrap.static")
@@ -242,7 +242,7 @@ def periods() -> dict:
     today = datetime.now(UTC).date()
     last_quarter = finished_starts("quarter", 1)[0]
     return {"today": today.isoformat(), "old": last_quarter.replace(day=25).isoformat(),
-            "quarter": P.label(last_quarter, "quarter")}
+            "quarter": label(last_quarter, "quarter")}
 
 
 def _dashboards(path: str, p: dict) -> list[str]:

@@ -60,7 +60,7 @@ from sqlalchemy.sql import coercions, roles
 from sqlalchemy.sql.visitors import replacement_traverse
 
 from tracker.extensions import db
-from tracker.metrics import periods as P
+from tracker.metrics import periods
 from tracker.metrics.confidentiality import hidden_part_ok
 from tracker.metrics.models import MetricAtom, MetricAtomRater
 from tracker.models import Rating
@@ -76,11 +76,11 @@ def span(kind: str, starts: Iterable[dt.date]) -> tuple[dt.date, dt.date]:
     whole months, widened to whole weeks.
     """
     starts = sorted(starts)
-    first = P.period_start(P.period_start(starts[0], "month"), "week")
-    last_day = P.next_start(starts[-1], kind) - dt.timedelta(days=1)
-    month_end = P.next_start(P.period_start(last_day, "month"), "month")
-    last_week = P.period_start(month_end - dt.timedelta(days=1), "week")
-    return first, P.next_start(last_week, "week")
+    first = periods.period_start(periods.period_start(starts[0], "month"), "week")
+    last_day = periods.next_start(starts[-1], kind) - dt.timedelta(days=1)
+    month_end = periods.next_start(periods.period_start(last_day, "month"), "month")
+    last_week = periods.period_start(month_end - dt.timedelta(days=1), "week")
+    return first, periods.next_start(last_week, "week")
 
 
 def load_atom_counts(first: dt.date, end: dt.date, *conditions, scopes: str = "all") -> dict[Scope, dict[Atom, int]]:
@@ -180,8 +180,8 @@ def scope_filter(model, conditions, scopes: str) -> list:
 @functools.lru_cache(maxsize=4096)
 def _period_atoms(kind: str, start: dt.date, first: dt.date, end: dt.date) -> frozenset | None:
     """Every atom of one period, or None when some of them lie outside [first, end)."""
-    after = P.next_start(start, kind)
-    weeks = P.period_start(start, "week"), P.period_start(after - dt.timedelta(days=1), "week")
+    after = periods.next_start(start, kind)
+    weeks = periods.period_start(start, "week"), periods.period_start(after - dt.timedelta(days=1), "week")
     if weeks[0] < first or weeks[1] >= end:
         return None
     atoms = set()
@@ -189,7 +189,7 @@ def _period_atoms(kind: str, start: dt.date, first: dt.date, end: dt.date) -> fr
     while week <= weeks[1]:
         for day in (week, week + dt.timedelta(days=6)):
             if start <= day < after:
-                atoms.add((week, P.period_start(day, "month")))
+                atoms.add((week, periods.period_start(day, "month")))
         week += dt.timedelta(days=7)
     return frozenset(atoms)
 
@@ -288,7 +288,7 @@ def _decide(counts: dict[Atom, int], k: int, big, whole=None) -> dict[str, set[d
             shown_months.add(month)
     quarters: dict = defaultdict(list)
     for month in months:
-        quarters[P.period_start(month, "quarter")].append(month)
+        quarters[periods.period_start(month, "quarter")].append(month)
     shown_quarters = set()
     for quarter, members in quarters.items():
         if whole is not None and not whole("quarter", quarter):
@@ -312,7 +312,7 @@ def thick_shown_periods(counts: dict[Atom, int]) -> dict[str, set[dt.date]]:
     present = {atom for atom, raters in counts.items() if raters > 0}
     months = {month for _, month in present}
     return {"week": {week for week, _ in present}, "month": months,
-            "quarter": {P.period_start(month, "quarter") for month in months}}
+            "quarter": {periods.period_start(month, "quarter") for month in months}}
 
 
 def decide_scopes(counts: dict[Scope, dict[Atom, int]], first: dt.date, end: dt.date,

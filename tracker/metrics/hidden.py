@@ -39,7 +39,7 @@ from collections.abc import Iterable
 from sqlalchemy import String, and_, bindparam, delete, func, insert, or_, select, text, type_coerce
 
 from tracker.extensions import db
-from tracker.metrics import periods as P
+from tracker.metrics import periods
 from tracker.metrics.differencing import PeriodGuard, Scope, as_date, decide_scopes, scope_filter, span
 from tracker.metrics.models import MetricAtom, MetricHiddenPeriod, MetricHiddenState, MetricPeriod
 
@@ -90,7 +90,7 @@ def _windows(quarters: list[dt.date], weeks_from: dt.date | None) -> dict[str, d
     [week_low, week_high), months and quarters starting in [low, high)."""
     first, end = span("quarter", quarters)
     return {"week_low": first if weeks_from is None else max(first, weeks_from), "week_high": end,
-            "low": quarters[0], "high": P.next_start(quarters[-1], "quarter")}
+            "low": quarters[0], "high": periods.next_start(quarters[-1], "quarter")}
 
 
 @functools.lru_cache(maxsize=8)
@@ -104,7 +104,7 @@ def _statements(scope_count: int | None) -> tuple:
     a, m, h = MetricAtom.__table__.c, MetricPeriod.__table__.c, MetricHiddenPeriod.__table__
     scopes = [(bindparam(f"p{i}"), bindparam(f"c{i}")) for i in range(scope_count or 0)]
 
-    def periods(columns) -> list:
+    def in_windows(columns) -> list:
         windows = [(kind, bindparam("week_low" if kind == "week" else "low"),
                     bindparam("week_high" if kind == "week" else "high")) for kind in ("week", "month", "quarter")]
         terms = [[columns.period_kind == kind, columns.period_start >= low, columns.period_start < high]
@@ -120,8 +120,8 @@ def _statements(scope_count: int | None) -> tuple:
                    type_coerce(a.month_start, String), a.raters).where(
         a.week_start >= bindparam("first"), a.week_start < bindparam("end"), a.raters > 0, *atom_scopes)
     candidates = select(m.period_kind, type_coerce(m.period_start, String), m.provider_id, m.consumer_id).where(
-        *periods(m), m.raters >= bindparam("k"))
-    return atoms, candidates, delete(h).where(*periods(h.c))
+        *in_windows(m), m.raters >= bindparam("k"))
+    return atoms, candidates, delete(h).where(*in_windows(h.c))
 
 
 def decide_quarters(quarters: list[dt.date], scopes: list[Scope] | None, k: int,
@@ -131,8 +131,8 @@ def decide_quarters(quarters: list[dt.date], scopes: list[Scope] | None, k: int,
     the number of rows written."""
     # A week with ratings in one of its two months only is inside that month, which may hide it,
     # so the months on either side of the quarters are decided too (and not stored).
-    before = P.previous_start(quarters[0], "month")
-    first, end = span("month", [before, P.next_start(quarters[-1], "quarter")])
+    before = periods.previous_start(quarters[0], "month")
+    first, end = span("month", [before, periods.next_start(quarters[-1], "quarter")])
     atoms, candidates, remove = _statements(None if scopes is None else len(scopes))
     params = {"first": first, "end": end, "k": k, **_windows(quarters, weeks_from)}
     for i, (provider, consumer) in enumerate(scopes or ()):
@@ -164,8 +164,8 @@ def refresh_after_write(scopes: Iterable[Scope], days: Iterable[dt.date]) -> Non
         return
     groups: set[tuple[dt.date, ...]] = set()
     for day in days:
-        week = P.period_start(day, "week")
-        groups.add(tuple(sorted({P.period_start(d, "quarter") for d in (week, week + dt.timedelta(days=6))})))
+        week = periods.period_start(day, "week")
+        groups.add(tuple(sorted({periods.period_start(d, "quarter") for d in (week, week + dt.timedelta(days=6))})))
     scopes = sorted(set(scopes))
     for quarters in sorted(groups):
         _lock(quarters)
@@ -190,12 +190,12 @@ def rebuild_decisions(k: int) -> int:
     stored = 0
     if low is not None:
         low, high = as_date(low), as_date(high)
-        quarter = P.period_start(low, "quarter")
-        last = P.period_start(high + dt.timedelta(days=6), "quarter")
+        quarter = periods.period_start(low, "quarter")
+        last = periods.period_start(high + dt.timedelta(days=6), "quarter")
         weeks_from = None
         while quarter <= last:
             stored += decide_quarters([quarter], None, k, weeks_from)
             weeks_from = span("quarter", [quarter])[1]
-            quarter = P.next_start(quarter, "quarter")
+            quarter = periods.next_start(quarter, "quarter")
     db.session.execute(insert(MetricHiddenState).values(id=1, k=k))
     return stored

@@ -19,8 +19,7 @@ from tracker.commitments.services import can_see_drafts
 from tracker.departments.services import get_by_code
 from tracker.errors import Forbidden, InvalidInput, NotFound
 from tracker.extensions import db
-from tracker.metrics import periods as P
-from tracker.metrics import stats
+from tracker.metrics import periods, stats
 from tracker.metrics.confidentiality import hidden_part_ok, shown
 from tracker.metrics.hidden import period_guard
 from tracker.metrics.models import MetricPeriod, MetricPeriodRater
@@ -88,20 +87,23 @@ class PeriodRange:
 def period_range(kind: str, first: str | None = None, last: str | None = None, default_count: int = 1,
                  include_current: bool = False) -> PeriodRange:
     """Whole periods from `first` to `last` (labels or dates); by default the last complete ones."""
-    if kind not in P.PERIOD_KINDS:
+    if kind not in periods.PERIOD_KINDS:
         raise InvalidInput("Choose week, month or quarter.", field="period")
     zone = company_zone()
-    current = P.current_start(kind, zone)
-    end = P.parse(last, kind, "to") if last else (current if include_current else P.previous_start(current, kind))
+    current = periods.current_start(kind, zone)
+    if last:
+        end = periods.parse(last, kind, "to")
+    else:
+        end = current if include_current else periods.previous_start(current, kind)
     if first:
-        start = P.parse(first, kind, "from")
+        start = periods.parse(first, kind, "from")
     else:
         start = end
         for _ in range(default_count - 1):
-            start = P.previous_start(start, kind)
+            start = periods.previous_start(start, kind)
     if start > end:
         raise InvalidInput("The range ends before it begins.", field="from")
-    starts = P.starts_between(start, end, kind)
+    starts = periods.starts_between(start, end, kind)
     if len(starts) > MAX_PERIODS:
         raise InvalidInput(f"Ask for at most {MAX_PERIODS} periods at once.", field="from")
     return PeriodRange(kind, tuple(starts))
@@ -179,8 +181,8 @@ def _attainment_columns(now: dt.datetime):
 def _attainment_by(kind: str, starts, group_columns, *conditions) -> dict:
     """{(period_start, *group values): (met, missed)} for handoffs due in the periods."""
     zone = company_zone()
-    lower, _ = P.utc_bounds(starts[0], kind, zone)
-    _, upper = P.utc_bounds(starts[-1], kind, zone)
+    lower, _ = periods.utc_bounds(starts[0], kind, zone)
+    _, upper = periods.utc_bounds(starts[-1], kind, zone)
     dialect = db.session.get_bind().dialect.name
     start = period_column(dialect, kind, zone, "handoffs.due_at", lower, upper).label("period_start")
     met, missed = _attainment_columns(dt.datetime.now(dt.UTC))
@@ -219,7 +221,7 @@ def pair_cells(user: User, metric: str, prange: PeriodRange) -> list[dict]:
             value = _attainment_value(met, missed)
             if value["n"]:
                 cells.append({"provider": names[provider], "consumer": names[consumer],
-                              "period": P.label(start, prange.kind), **value})
+                              "period": periods.label(start, prange.kind), **value})
         return cells
     k = k_threshold()
     rows = _period_rows(prange.kind, prange.starts, MetricPeriod.provider_id > 0, MetricPeriod.consumer_id > 0,
@@ -228,7 +230,7 @@ def pair_cells(user: User, metric: str, prange: PeriodRange) -> list[dict]:
     for row in sorted(rows, key=lambda r: (r.period_start, names[r.provider_id], names[r.consumer_id])):
         hidden = guard.hides(row.provider_id, row.consumer_id, row.period_start)
         cells.append({"provider": names[row.provider_id], "consumer": names[row.consumer_id],
-                      "period": P.label(row.period_start, prange.kind),
+                      "period": periods.label(row.period_start, prange.kind),
                       **publish(_sums(row), metric, k, extra_hidden=hidden)})
     return cells
 
@@ -248,7 +250,7 @@ class Matrix:
 
     @property
     def label(self) -> str:
-        return P.label(self.start, self.kind)
+        return periods.label(self.start, self.kind)
 
 
 def _hidden_rater_keys(kind: str, start: dt.date, cells: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
@@ -379,7 +381,7 @@ def pair_series(user: User, provider_code: str, consumer_code: str, prange: Peri
         points = []
         for start in prange.starts:
             sums = _sums(rows[start]) if start in rows else Sums()
-            point = {"period": P.label(start, prange.kind), "start": start.isoformat(), "n": sums.n}
+            point = {"period": periods.label(start, prange.kind), "start": start.isoformat(), "n": sums.n}
             hidden = guard.hides(p.id, c.id, start)
             for metric in RATING_METRICS:
                 published = publish(sums, metric, k, extra_hidden=hidden)
@@ -404,11 +406,11 @@ FIRST_YEAR = 2000  # no ratings are older; far-off years would overflow the UTC 
 
 def finished_starts(kind: str, count: int) -> list[dt.date]:
     """The starts of the last `count` finished periods of a kind in company time, latest first."""
-    start = P.previous_start(P.current_start(kind, company_zone()), kind)
+    start = periods.previous_start(periods.current_start(kind, company_zone()), kind)
     starts = []
     for _ in range(count):
         starts.append(start)
-        start = P.previous_start(start, kind)
+        start = periods.previous_start(start, kind)
     return starts
 
 
@@ -419,7 +421,7 @@ def finished_start(kind: str, when: str | None) -> dt.date:
     """
     latest = finished_starts(kind, 1)[0]
     try:
-        start = P.parse(when, kind, "period") if when else latest
+        start = periods.parse(when, kind, "period") if when else latest
     except InvalidInput:
         return latest
     return start if start.year >= FIRST_YEAR and start <= latest else latest
@@ -444,7 +446,7 @@ def ratings_by_consumer(user: User, provider: Department, start: dt.date) -> lis
     for row in sorted(rows, key=lambda r: names[r.consumer_id].code):
         sums = _sums(row)
         hidden = guard.hides(provider.id, row.consumer_id, start)
-        entry = {"consumer": names[row.consumer_id].code, "period": P.label(start, "quarter"),
+        entry = {"consumer": names[row.consumer_id].code, "period": periods.label(start, "quarter"),
                  "suppressed": not shown(sums.raters, k) or hidden, "comments": [], "comment_count": 0}
         if not entry["suppressed"]:
             entry.update(n=sums.n, raters=sums.raters)
@@ -458,7 +460,7 @@ def ratings_by_consumer(user: User, provider: Department, start: dt.date) -> lis
 
 def _comments(provider_id: int, consumer_id: int, start: dt.date) -> tuple[list[str], int]:
     """The first MAX_COMMENTS comments of a pair in a quarter by their text, and how many there are."""
-    lower, upper = P.utc_bounds(start, "quarter", company_zone())
+    lower, upper = periods.utc_bounds(start, "quarter", company_zone())
     where = (Rating.provider_id == provider_id, Rating.consumer_id == consumer_id, Rating.comment.is_not(None),
              Rating.created_at >= lower, Rating.created_at < upper)
     texts = db.session.scalars(select(Rating.comment).where(*where).order_by(Rating.comment, Rating.id)
@@ -488,7 +490,7 @@ def commitment_budget(user: User, commitment_id: int, prange: PeriodRange) -> di
     for start in prange.starts:
         met, missed = found.get((start,), (0, 0))
         budget = stats.error_budget(met, missed, target)
-        points.append({"period": P.label(start, prange.kind), "start": start.isoformat(), "due": budget.due,
+        points.append({"period": periods.label(start, prange.kind), "start": start.isoformat(), "due": budget.due,
                        "met": met, "missed": missed,
                        "attainment": None if budget.attainment is None else round(budget.attainment * 100, 4),
                        "error_budget": round(budget.allowed, 4), "remaining": round(budget.remaining, 4),
@@ -546,7 +548,7 @@ def scorecard(user: User, code: str, prange: PeriodRange) -> dict:
     rated_low = (satisfaction_target is not None and not overall.get("suppressed")
                  and overall["high"] < satisfaction_target)
     return {"department": department.code, "name": department.display_name(_reader_locale()), "period": prange.kind,
-            "last_period": P.label(last, prange.kind), "commitments": budgets, "by_consumer": by_consumer,
+            "last_period": periods.label(last, prange.kind), "commitments": budgets, "by_consumer": by_consumer,
             "satisfaction": overall, "satisfaction_target": satisfaction_target, "reasons": reasons,
             "on_time_but_rated_low": bool(on_time and rated_low)}
 
@@ -561,7 +563,7 @@ def _reader_locale() -> str | None:
 def _reason_pareto(provider_id: int, kind: str, start: dt.date, k: int) -> list[dict]:
     """Reason tags of the provider's ratings in one period, each shown only behind k raters."""
     zone = company_zone()
-    lower, upper = P.utc_bounds(start, kind, zone)
+    lower, upper = periods.utc_bounds(start, kind, zone)
     base = (select(RatingReason.tag, func.count().label("n"),
                    func.count(func.distinct(Rating.rater_key)).label("raters"))
             .join(Rating, Rating.id == RatingReason.rating_id)
@@ -589,8 +591,8 @@ def flows(user: User, prange: PeriodRange) -> list[dict]:
     """Handoff volume per visible pair, requested within the range."""
     own = visible_department(user)
     zone = company_zone()
-    lower, _ = P.utc_bounds(prange.first, prange.kind, zone)
-    _, upper = P.utc_bounds(prange.last, prange.kind, zone)
+    lower, _ = periods.utc_bounds(prange.first, prange.kind, zone)
+    _, upper = periods.utc_bounds(prange.last, prange.kind, zone)
     query = (select(Handoff.provider_id, Handoff.consumer_id, func.count())
              .where(Handoff.requested_at >= lower, Handoff.requested_at < upper, _pair_filter(Handoff, own))
              .group_by(Handoff.provider_id, Handoff.consumer_id))
@@ -604,7 +606,7 @@ def movers(user: User, kind: str, when: str | None = None, metric: str = "satisf
     if metric not in ("satisfaction", "collaboration"):
         raise InvalidInput("Choose satisfaction or collaboration.", field="metric")
     current = period_range(kind, when, when).first
-    previous = P.previous_start(current, kind)
+    previous = periods.previous_start(current, kind)
     own = visible_department(user)
     k = k_threshold()
     rows = _period_rows(kind, (previous, current), MetricPeriod.provider_id > 0, MetricPeriod.consumer_id > 0,
@@ -628,5 +630,5 @@ def movers(user: User, kind: str, when: str | None = None, metric: str = "satisf
                        "high": round(change.high, 4), "is_change": stats.is_change(change),
                        "n_before": before.n, "n_after": after.n})
     result.sort(key=lambda m: (not m["is_change"], -abs(m["change"]), m["provider"], m["consumer"]))
-    return {"period": P.label(current, kind), "previous": P.label(previous, kind), "metric": metric,
+    return {"period": periods.label(current, kind), "previous": periods.label(previous, kind), "metric": metric,
             "movers": result[:limit]}

@@ -15,7 +15,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from tracker.extensions import db
 from tracker.handoffs import services as handoff_services
-from tracker.metrics import periods as P
+from tracker.metrics import periods
 from tracker.metrics import services as metrics
 from tracker.models import MAX_COMMENT_LENGTH, REASON_TAGS
 from tracker.ratings import services
@@ -119,6 +119,6 @@ def delivered():
     return render_template("ratings/delivered.html", provider=provider, page=page, consumers=consumers,
                            comments=comments, unlisted=unlisted,
                            departments={d.code: d for d in metrics.department_list()},
-                           quarter=P.label(quarter, "quarter"),
-                           quarters=[P.label(q, "quarter") for q in quarters],
+                           quarter=periods.label(quarter, "quarter"),
+                           quarters=[periods.label(q, "quarter") for q in quarters],
                            k=current_app.config["CONFIDENTIALITY_K"])
