@@ -194,3 +194,11 @@ def commitment_payload(provider, owner, calendar, /, **overrides) -> dict:
     }
     body.update(overrides)
     return body
+
+
+def pair_series(viewer: User, provider_code: str, consumer_code: str, prange):
+    """One pair's trend, with the departments named by code (as a page's link names them)."""
+    from tracker.departments.services import get_by_code
+    from tracker.metrics import services as metrics
+
+    return metrics.pair_series(viewer, get_by_code(provider_code), get_by_code(consumer_code), prange)

@@ -13,7 +13,7 @@ from tests import factories
 from tests.metrics.util import Org, use_k
 from tracker.database import read_only_transaction
 from tracker.extensions import db
-from tracker.metrics import periods, services
+from tracker.metrics import periods, ranges, services
 from tracker.metrics.differencing import PeriodGuard
 from tracker.metrics.hidden import StoredGuard, period_guard, rebuild_decisions, stored_k
 from tracker.metrics.models import MetricHiddenPeriod, MetricHiddenState, MetricPeriod
@@ -105,12 +105,12 @@ def test_dashboards_derive_the_decisions_while_the_stored_ones_hold_for_another_
     viewer = factories.make_user(role="leadership")
     db.session.commit()
     quarter = periods.period_start(dt.date(2025, 4, 15), "quarter")
-    weeks = services.period_range("week", "2025-W09", "2025-W26")
+    weeks = ranges.period_range("week", "2025-W09", "2025-W26")
 
     def read() -> tuple:
         return (services.matrix(viewer, "satisfaction", "month", "2025-03"),
                 services.matrix(viewer, "collaboration", "quarter", "2025-Q2"),
-                services.pair_series(viewer, "AA", "BB", weeks), services.pair_cells(viewer, "satisfaction", weeks))
+                factories.pair_series(viewer, "AA", "BB", weeks), services.pair_cells(viewer, "satisfaction", weeks))
 
     assert isinstance(period_guard("quarter", [quarter], K), StoredGuard)
     stored = read()

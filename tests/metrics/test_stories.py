@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from tests import factories
 from tests.metrics.util import Org, at
+from tracker.departments.services import get_by_code
 from tracker.extensions import db
-from tracker.metrics import services
+from tracker.metrics import ranges, services
 
 
 def _month_of_ratings(org, provider, consumer, when, scores):
@@ -47,7 +48,7 @@ def test_scorecard_flags_a_department_on_time_yet_rated_poorly(app):
     rebuild_rollups()
     viewer = factories.make_user(role="leadership")
     db.session.commit()
-    card = services.scorecard(viewer, "FAC", services.period_range("month", "2026-01", "2026-01"))
+    card = services.scorecard(viewer, get_by_code("FAC"), ranges.period_range("month", "2026-01", "2026-01"))
     assert card["commitments"][0]["total"]["attainment"] == 100.0
     assert card["satisfaction"]["value"] == 2.0
     assert card["on_time_but_rated_low"] is True

@@ -8,8 +8,8 @@ from sqlalchemy import update
 
 from tests import factories
 from tracker.extensions import db
+from tracker.metrics.ranges import finished_starts
 from tracker.metrics.rollups import rebuild_rollups
-from tracker.metrics.services import finished_starts
 from tracker.models import Rating
 
 MARKER = "Qxv7marker"

@@ -7,7 +7,7 @@ import datetime as dt
 from tests import factories
 from tests.metrics.util import Org, use_k
 from tracker.extensions import db
-from tracker.metrics import periods, services
+from tracker.metrics import periods, ranges, services
 from tracker.metrics.periods import company_zone
 
 K = 5
@@ -43,7 +43,7 @@ def test_a_quarter_of_months_with_5_5_and_2_raters_is_withheld_as_the_dashboards
     page = client.get("/ratings/delivered?provider=AA").get_data(as_text=True)
     viewer = factories.make_user(role="leadership")
     label = periods.label(_last_quarter(), "quarter")
-    trend = services.pair_series(viewer, "AA", "BB", services.period_range("quarter", label, label))
+    trend = factories.pair_series(viewer, "AA", "BB", ranges.period_range("quarter", label, label))
     assert trend["series"]["points"][0]["suppressed"] is True
     assert ("not enough ratings" in page, "2.9" in page, "Comment of rater" in page) == (True, False, False)
 
@@ -59,7 +59,7 @@ def test_a_rating_at_one_in_the_night_of_a_quarter_s_first_day_counts_in_that_qu
     viewer = factories.make_user(role="leadership")
     db.session.commit()
     label = periods.label(quarter, "quarter")
-    point = services.pair_series(viewer, "AA", "BB", services.period_range("quarter", label, label))["series"][
+    point = factories.pair_series(viewer, "AA", "BB", ranges.period_range("quarter", label, label))["series"][
         "points"][0]
     entry = services.ratings_by_consumer(viewer, org.department("AA"), quarter)[0]
     assert (entry["n"], point["n"], entry["satisfaction"]) == (K + 1, K + 1, point["satisfaction"])
@@ -87,5 +87,5 @@ def test_the_old_address_sends_to_the_ratings_page_with_its_provider_and_quarter
 
 def test_an_open_or_unknown_quarter_shows_the_last_finished_one(app):
     current = periods.label(periods.current_start("quarter", company_zone()), "quarter")
-    answers = {services.finished_start("quarter", when) for when in (current, "3000-Q1", "0001-Q1", "2025Q9", None)}
+    answers = {ranges.finished_start("quarter", when) for when in (current, "3000-Q1", "0001-Q1", "2025Q9", None)}
     assert answers == {_last_quarter()}

@@ -17,7 +17,7 @@ from tests import factories
 from tests.trust.world import MARKER_ID, World
 from tracker.extensions import db
 from tracker.metrics.periods import label
-from tracker.metrics.services import finished_starts
+from tracker.metrics.ranges import finished_starts
 
 STATIC_ENDPOINTS = ("static", "bootstrap.static")
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}

@@ -21,8 +21,8 @@ from decimal import Decimal
 from tests import factories
 from tracker.auth import services as auth_services
 from tracker.extensions import db
+from tracker.metrics.ranges import finished_starts
 from tracker.metrics.rollups import RatingSnapshot, apply_rating_change
-from tracker.metrics.services import finished_starts
 from tracker.models import AuditEvent, Department, Handoff, RatingReason, ServiceCommitment, User
 
 MARKER_NAME = "Zyxq Marker"

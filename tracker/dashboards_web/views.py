@@ -13,9 +13,11 @@ from markupsafe import Markup
 from marshmallow import Schema, ValidationError, fields, validate
 
 from dashboards import figures
+from tracker.departments.services import get_by_code
 from tracker.errors import InvalidInput
 from tracker.metrics import services
 from tracker.metrics.periods import PERIOD_KINDS
+from tracker.metrics.ranges import period_range
 from tracker.models import REASON_TAGS
 from tracker.schemas import no_nul
 from tracker.web.csvout import csv_response
@@ -140,8 +142,8 @@ def matrix_csv():
 
 def _pair_data(provider: str, consumer: str):
     args = _filters("month")
-    prange = services.period_range(args["period"], args["from_"], args["to"], default_count=12, include_current=True)
-    return args, services.pair_series(current_user, provider[:16], consumer[:16], prange)
+    prange = period_range(args["period"], args["from_"], args["to"], default_count=12, include_current=True)
+    return args, services.pair_series(current_user, get_by_code(provider[:16]), get_by_code(consumer[:16]), prange)
 
 
 @bp.route("/pairs/<string:provider>/<string:consumer>")
@@ -231,8 +233,8 @@ def _reason_labels() -> dict:
 
 def _scorecard_data(code: str):
     args = _filters("month")
-    prange = services.period_range(args["period"], args["from_"], args["to"], default_count=6)
-    return args, services.scorecard(current_user, code[:16], prange)
+    prange = period_range(args["period"], args["from_"], args["to"], default_count=6)
+    return args, services.scorecard(current_user, get_by_code(code[:16]), prange, reader_locale())
 
 
 @bp.route("/departments/<string:code>")
@@ -285,7 +287,7 @@ def department_csv(code):
 
 def _flows_data():
     args = _filters("quarter")
-    prange = services.period_range(args["period"], args["from_"], args["to"])
+    prange = period_range(args["period"], args["from_"], args["to"])
     return args, prange, services.flows(current_user, prange)
 
 

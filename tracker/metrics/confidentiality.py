@@ -1,4 +1,8 @@
-"""The threshold rule and the margin rule that together stop small groups from being read.
+"""The threshold rule and the margin rule: what one published number, alone, may stand on.
+
+This module judges a single value and the totals it adds up to, within one period. How values of
+overlapping periods (weeks, months, quarters) combine is differencing.py's rule; hidden.py stores
+that rule's decisions so that a request reads them instead of deriving them.
 
 Primary suppression: a value is shown only when at least k distinct raters stand behind it.
 Margins (a row total, a department total, the company total): a margin is shown only when the
@@ -9,8 +13,6 @@ group of 1..k-1 raters.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 
 def shown(raters: int, k: int) -> bool:
     """Primary rule: enough distinct raters stand behind the value."""
@@ -20,17 +22,3 @@ def shown(raters: int, k: int) -> bool:
 def hidden_part_ok(hidden_raters: int, k: int) -> bool:
     """The hidden remainder of a margin is empty or large enough to be published itself."""
     return hidden_raters == 0 or hidden_raters >= k
-
-
-def margin_shown(total_raters: int, hidden_raters: int, k: int) -> bool:
-    """A margin is shown when it passes the threshold and its hidden remainder does too."""
-    return shown(total_raters, k) and hidden_part_ok(hidden_raters, k)
-
-
-def hidden_raters(children: Iterable[tuple[set, bool]]) -> int:
-    """Distinct raters in the children that are not shown: [(rater set, shown?)] -> count."""
-    hidden: set = set()
-    for raters, visible in children:
-        if not visible:
-            hidden |= raters
-    return len(hidden)

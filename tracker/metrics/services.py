@@ -1,7 +1,9 @@
-"""The numbers, read from the rollups (ratings) and from handoffs (attainment), with suppression.
+"""The dashboards' numbers: the matrix, a pair's trend, a provider's consumers, the scorecard,
+flows and movers, read from the rating rollups with suppression (and attainment from attainment.py).
 
-Every function takes the viewer: leadership and administrators see every pair; a lead or an
-employee only the pairs where their own department is the provider or the consumer.
+Every function takes the viewer and asks visibility.py what it may see; callers resolve
+departments and commitments and pass them in. Rating values go through `publish` (the threshold
+of confidentiality.py) and the period guard (the differencing decisions of hidden.py).
 No function loads ratings row by row: sums come from the rollup tables, counts from GROUP BY.
 """
 
@@ -11,20 +13,26 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from flask import current_app, has_request_context
-from sqlalchemy import and_, case, func, or_, select, tuple_
+from flask import current_app
+from sqlalchemy import and_, func, or_, select, tuple_
 
-from tracker.auth.permissions import sees_whole_company
-from tracker.commitments.services import can_see_drafts
-from tracker.departments.services import get_by_code
-from tracker.errors import Forbidden, InvalidInput, NotFound
+from tracker.errors import InvalidInput
 from tracker.extensions import db
 from tracker.metrics import periods, stats
+from tracker.metrics.attainment import (
+    attainment_by,
+    attainment_value,
+    budget_total,
+    commitment_budgets,
+    margins,
+    pair_attainment,
+)
 from tracker.metrics.confidentiality import hidden_part_ok, shown
 from tracker.metrics.hidden import period_guard
 from tracker.metrics.models import MetricPeriod, MetricPeriodRater
 from tracker.metrics.periods import company_zone
-from tracker.metrics.sqlperiods import period_column
+from tracker.metrics.ranges import PeriodRange, period_range
+from tracker.metrics.visibility import pair_filter, require_own_department, require_pair_visible, visible_department
 from tracker.models import (
     CommitmentConsumer,
     CommitmentVersion,
@@ -38,75 +46,10 @@ from tracker.models import (
 
 RATING_METRICS = ("satisfaction", "collaboration", "csat")
 METRICS = (*RATING_METRICS, "attainment")
-MAX_PERIODS = 160
 
 
 def k_threshold() -> int:
     return int(current_app.config["CONFIDENTIALITY_K"])
-
-
-# --- who sees what -------------------------------------------------------------------------------
-
-def visible_department(user: User) -> int | None:
-    """None when the user sees the whole company, else the one department whose pairs they see."""
-    if sees_whole_company(user):
-        return None
-    if user.department_id is None:
-        raise Forbidden("You belong to no department, so there are no numbers to show you.")
-    return user.department_id
-
-
-def require_pair_visible(user: User, provider_id: int, consumer_id: int) -> None:
-    own = visible_department(user)
-    if own is not None and own not in (provider_id, consumer_id):
-        raise Forbidden("You may see only the pairs in which your department is the provider or the consumer.")
-
-
-def _pair_filter(model, own: int | None):
-    if own is None:
-        return True
-    return or_(model.provider_id == own, model.consumer_id == own)
-
-
-# --- ranges of whole periods ---------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class PeriodRange:
-    kind: str
-    starts: tuple[dt.date, ...]
-
-    @property
-    def first(self) -> dt.date:
-        return self.starts[0]
-
-    @property
-    def last(self) -> dt.date:
-        return self.starts[-1]
-
-
-def period_range(kind: str, first: str | None = None, last: str | None = None, default_count: int = 1,
-                 include_current: bool = False) -> PeriodRange:
-    """Whole periods from `first` to `last` (labels or dates); by default the last complete ones."""
-    if kind not in periods.PERIOD_KINDS:
-        raise InvalidInput("Choose week, month or quarter.", field="period")
-    zone = company_zone()
-    current = periods.current_start(kind, zone)
-    if last:
-        end = periods.parse(last, kind, "to")
-    else:
-        end = current if include_current else periods.previous_start(current, kind)
-    if first:
-        start = periods.parse(first, kind, "from")
-    else:
-        start = end
-        for _ in range(default_count - 1):
-            start = periods.previous_start(start, kind)
-    if start > end:
-        raise InvalidInput("The range ends before it begins.", field="from")
-    starts = periods.starts_between(start, end, kind)
-    if len(starts) > MAX_PERIODS:
-        raise InvalidInput(f"Ask for at most {MAX_PERIODS} periods at once.", field="from")
-    return PeriodRange(kind, tuple(starts))
 
 
 # --- turning sums into published values ----------------------------------------------------------
@@ -168,43 +111,6 @@ def department_list() -> list[Department]:
     return sorted(_departments().values(), key=lambda d: d.code)
 
 
-# --- attainment from handoffs ---------------------------------------------------------------------
-
-def _attainment_columns(now: dt.datetime):
-    met = func.sum(case((and_(Handoff.delivered_at.is_not(None), Handoff.delivered_at <= Handoff.due_at), 1),
-                        else_=0))
-    missed = func.sum(case((Handoff.delivered_at > Handoff.due_at, 1),
-                           (and_(Handoff.delivered_at.is_(None), Handoff.due_at < now), 1), else_=0))
-    return met.label("met"), missed.label("missed")
-
-
-def _attainment_by(kind: str, starts, group_columns, *conditions) -> dict:
-    """{(period_start, *group values): (met, missed)} for handoffs due in the periods."""
-    zone = company_zone()
-    lower, _ = periods.utc_bounds(starts[0], kind, zone)
-    _, upper = periods.utc_bounds(starts[-1], kind, zone)
-    dialect = db.session.get_bind().dialect.name
-    start = period_column(dialect, kind, zone, "handoffs.due_at", lower, upper).label("period_start")
-    met, missed = _attainment_columns(dt.datetime.now(dt.UTC))
-    query = (select(start, *group_columns, met, missed)
-             .where(Handoff.due_at >= lower, Handoff.due_at < upper, Handoff.cancelled_at.is_(None), *conditions)
-             .group_by(start, *group_columns))
-    result = {}
-    for row in db.session.execute(query):
-        period = row[0] if isinstance(row[0], dt.date) else dt.date.fromisoformat(str(row[0])[:10])
-        result[(period, *row[1:-2])] = (int(row.met or 0), int(row.missed or 0))
-    return result
-
-
-def _attainment_value(met: int, missed: int) -> dict:
-    due = met + missed
-    if not due:
-        return {"n": 0, "value": None}
-    interval = stats.wilson_interval(met, due)
-    return {"n": due, "met": met, "missed": missed, "value": round(interval.value * 100, 4),
-            "low": round(interval.low * 100, 4), "high": round(interval.high * 100, 4)}
-
-
 # --- the company matrix ----------------------------------------------------------------------------
 
 def pair_cells(user: User, metric: str, prange: PeriodRange) -> list[dict]:
@@ -215,18 +121,16 @@ def pair_cells(user: User, metric: str, prange: PeriodRange) -> list[dict]:
     names = {d.id: d.code for d in _departments().values()}
     cells = []
     if metric == "attainment":
-        conditions = [] if own is None else [or_(Handoff.provider_id == own, Handoff.consumer_id == own)]
-        found = _attainment_by(prange.kind, prange.starts, [Handoff.provider_id, Handoff.consumer_id], *conditions)
-        for (start, provider, consumer), (met, missed) in sorted(found.items()):
-            value = _attainment_value(met, missed)
+        for (start, provider, consumer), (met, missed) in sorted(pair_attainment(prange, own).items()):
+            value = attainment_value(met, missed)
             if value["n"]:
                 cells.append({"provider": names[provider], "consumer": names[consumer],
                               "period": periods.label(start, prange.kind), **value})
         return cells
     k = k_threshold()
     rows = _period_rows(prange.kind, prange.starts, MetricPeriod.provider_id > 0, MetricPeriod.consumer_id > 0,
-                        _pair_filter(MetricPeriod, own))
-    guard = period_guard(prange.kind, prange.starts, k, _pair_filter(Rating, own), scopes="pairs")
+                        pair_filter(MetricPeriod, own))
+    guard = period_guard(prange.kind, prange.starts, k, pair_filter(Rating, own), scopes="pairs")
     for row in sorted(rows, key=lambda r: (r.period_start, names[r.provider_id], names[r.consumer_id])):
         hidden = guard.hides(row.provider_id, row.consumer_id, row.period_start)
         cells.append({"provider": names[row.provider_id], "consumer": names[row.consumer_id],
@@ -302,21 +206,13 @@ def matrix(user: User, metric: str, kind: str, when: str | None = None) -> Matri
     departments = sorted(_departments().values(), key=lambda d: d.code)
     result = Matrix(kind, start, metric, departments)
     if metric == "attainment":
-        conditions = [] if own is None else [or_(Handoff.provider_id == own, Handoff.consumer_id == own)]
-        found = _attainment_by(kind, prange.starts, [Handoff.provider_id, Handoff.consumer_id], *conditions)
-        totals: dict = {}
-        for (_, provider, consumer), (met, missed) in found.items():
-            result.cells[(provider, consumer)] = _attainment_value(met, missed)
-            for key in (("p", provider), ("c", consumer), ("all",)):
-                before = totals.get(key, (0, 0))
-                totals[key] = (before[0] + met, before[1] + missed)
-        for key, (met, missed) in totals.items():
-            if key[0] == "p" and (own is None or key[1] == own):
-                result.providers[key[1]] = _attainment_value(met, missed)
-            elif key[0] == "c" and (own is None or key[1] == own):
-                result.consumers[key[1]] = _attainment_value(met, missed)
-            elif key[0] == "all" and own is None:
-                result.company = _attainment_value(met, missed)
+        found = pair_attainment(prange, own)
+        for (_, provider, consumer), counts in found.items():
+            result.cells[(provider, consumer)] = attainment_value(*counts)
+        providers, consumers, company = margins(found, own)
+        result.providers = {p: attainment_value(*counts) for p, counts in providers.items()}
+        result.consumers = {c: attainment_value(*counts) for c, counts in consumers.items()}
+        result.company = None if company is None else attainment_value(*company)
         return result
     k = k_threshold()
     rows = _period_rows(kind, prange.starts)
@@ -325,7 +221,7 @@ def matrix(user: User, metric: str, kind: str, when: str | None = None) -> Matri
     hidden_by_provider = _union_by(hidden_keys, "provider_id")
     hidden_by_consumer = _union_by(hidden_keys, "consumer_id")
     # Weeks, months and quarters of one scope are published side by side: see differencing.py.
-    guard = period_guard(kind, (start,), k, _pair_filter(Rating, own))
+    guard = period_guard(kind, (start,), k, pair_filter(Rating, own))
     for row in rows:
         p, c = row.provider_id, row.consumer_id
         if p and c and (own is None or own in (p, c)):
@@ -362,9 +258,8 @@ def _pair_target(provider_id: int, consumer_id: int):
     return (float(row[0]), float(row[1])) if row else (None, None)
 
 
-def pair_series(user: User, provider_code: str, consumer_code: str, prange: PeriodRange) -> dict:
+def pair_series(user: User, provider: Department, consumer: Department, prange: PeriodRange) -> dict:
     """Satisfaction, collaboration, CSAT and attainment per period for a pair and its reverse."""
-    provider, consumer = get_by_code(provider_code), get_by_code(consumer_code)
     if provider.id == consumer.id:
         raise InvalidInput("A pair needs two different departments.", field="consumer")
     require_pair_visible(user, provider.id, consumer.id)
@@ -376,7 +271,7 @@ def pair_series(user: User, provider_code: str, consumer_code: str, prange: Peri
     for key, (p, c) in (("series", (provider, consumer)), ("reverse", (consumer, provider))):
         rows = {r.period_start: r for r in _period_rows(
             prange.kind, prange.starts, MetricPeriod.provider_id == p.id, MetricPeriod.consumer_id == c.id)}
-        attainment = _attainment_by(prange.kind, prange.starts, [], Handoff.provider_id == p.id,
+        attainment = attainment_by(prange.kind, prange.starts, [], Handoff.provider_id == p.id,
                                     Handoff.consumer_id == c.id)
         points = []
         for start in prange.starts:
@@ -390,7 +285,7 @@ def pair_series(user: User, provider_code: str, consumer_code: str, prange: Peri
             point["suppressed"] = not shown(sums.raters, k) or hidden
             if not point["suppressed"]:
                 point["raters"] = sums.raters
-            point["attainment"] = _attainment_value(*attainment.get((start,), (0, 0)))
+            point["attainment"] = attainment_value(*attainment.get((start,), (0, 0)))
             points.append(point)
         satisfaction_target, attainment_target = _pair_target(p.id, c.id)
         result[key] = {"provider": p.code, "consumer": c.code, "satisfaction_target": satisfaction_target,
@@ -401,32 +296,6 @@ def pair_series(user: User, provider_code: str, consumer_code: str, prange: Peri
 # --- a provider's consumers over one finished quarter ------------------------------------------------
 
 MAX_COMMENTS = 200  # per consumer: a page of text, not an unbounded list
-FIRST_YEAR = 2000  # no ratings are older; far-off years would overflow the UTC bounds
-
-
-def finished_starts(kind: str, count: int) -> list[dt.date]:
-    """The starts of the last `count` finished periods of a kind in company time, latest first."""
-    start = periods.previous_start(periods.current_start(kind, company_zone()), kind)
-    starts = []
-    for _ in range(count):
-        starts.append(start)
-        start = periods.previous_start(start, kind)
-    return starts
-
-
-def finished_start(kind: str, when: str | None) -> dt.date:
-    """The finished period named by `when` (a label or a date), else the latest finished one.
-
-    A filter in a link, so anything else (an open or future period, nonsense) shows the default.
-    """
-    latest = finished_starts(kind, 1)[0]
-    try:
-        start = periods.parse(when, kind, "period") if when else latest
-    except InvalidInput:
-        return latest
-    return start if start.year >= FIRST_YEAR and start <= latest else latest
-
-
 def ratings_by_consumer(user: User, provider: Department, start: dt.date) -> list[dict]:
     """Each consumer of a provider in one finished quarter: the pair trend's values, and comments.
 
@@ -435,9 +304,8 @@ def ratings_by_consumer(user: User, provider: Department, start: dt.date) -> lis
     each other. Comments come only with a value that is shown, from the whole quarter and sorted
     by their text: no month, week or time is attached that could tie one to a smaller group.
     """
-    own = visible_department(user)
-    if own is not None and own != provider.id:
-        raise Forbidden("Only members of the provider department, leadership and administrators see this.")
+    require_own_department(user, provider.id,
+                           "Only members of the provider department, leadership and administrators see this.")
     k = k_threshold()
     rows = _period_rows("quarter", (start,), MetricPeriod.provider_id == provider.id, MetricPeriod.consumer_id > 0)
     guard = period_guard("quarter", (start,), k, Rating.provider_id == provider.id, scopes="pairs")
@@ -470,56 +338,22 @@ def _comments(provider_id: int, consumer_id: int, start: dt.date) -> tuple[list[
     return list(texts), count
 
 
-# --- commitments -----------------------------------------------------------------------------------
-
-def commitment_budget(user: User, commitment_id: int, prange: PeriodRange) -> dict:
-    """Attainment, error budget, remaining budget and burn rate per period for one commitment."""
-    commitment = db.session.get(ServiceCommitment, commitment_id)
-    if commitment is None:
-        raise NotFound("There is no such commitment.")
-    if commitment.status == "draft" and not can_see_drafts(user, commitment.provider_id):
-        raise Forbidden("Drafts are visible only to the provider department and administrators.")
-    own = visible_department(user)
-    conditions = [Handoff.commitment_version_id.in_(
-        select(CommitmentVersion.id).where(CommitmentVersion.commitment_id == commitment_id))]
-    if own is not None and own != commitment.provider_id:
-        conditions.append(Handoff.consumer_id == own)  # a consumer sees its own handoffs only
-    found = _attainment_by(prange.kind, prange.starts, [], *conditions)
-    target = float(commitment.current_version.attainment_target)
-    points = []
-    for start in prange.starts:
-        met, missed = found.get((start,), (0, 0))
-        budget = stats.error_budget(met, missed, target)
-        points.append({"period": periods.label(start, prange.kind), "start": start.isoformat(), "due": budget.due,
-                       "met": met, "missed": missed,
-                       "attainment": None if budget.attainment is None else round(budget.attainment * 100, 4),
-                       "error_budget": round(budget.allowed, 4), "remaining": round(budget.remaining, 4),
-                       "burn_rate": None if budget.burn_rate is None else round(budget.burn_rate, 4)})
-    return {"id": commitment.id, "provider": commitment.provider.code, "title": commitment.current_version.title,
-            "attainment_target": round(target * 100, 4), "period": prange.kind, "points": points}
-
-
 # --- department scorecard ----------------------------------------------------------------------------
 
-def scorecard(user: User, code: str, prange: PeriodRange) -> dict:
-    """For one provider: attainment per commitment, budget burn, satisfaction by consumer, reason tags."""
-    department = get_by_code(code)
+def scorecard(user: User, department: Department, prange: PeriodRange, locale: str | None = None) -> dict:
+    """For one provider: attainment per commitment, budget burn, satisfaction by consumer, reason tags.
+
+    `locale` names the reader's language for the department's name.
+    """
+    require_own_department(user, department.id, "You may see only your own department's scorecard.")
     own = visible_department(user)
-    if own is not None and own != department.id:
-        raise Forbidden("You may see only your own department's scorecard.")
     k = k_threshold()
     commitments = db.session.scalars(select(ServiceCommitment).where(
         ServiceCommitment.provider_id == department.id, ServiceCommitment.status != "draft")
         .order_by(ServiceCommitment.id)).all()
-    budgets = [commitment_budget(user, c.id, prange) for c in commitments]
+    budgets = commitment_budgets(own, commitments, prange)
     for budget in budgets:
-        met = sum(p["met"] for p in budget["points"])
-        missed = sum(p["missed"] for p in budget["points"])
-        total = stats.error_budget(met, missed, budget["attainment_target"] / 100)
-        budget["total"] = {"due": total.due, "met": met, "missed": missed,
-                           "attainment": None if total.attainment is None else round(total.attainment * 100, 4),
-                           "remaining": round(total.remaining, 4),
-                           "burn_rate": None if total.burn_rate is None else round(total.burn_rate, 4)}
+        budget["total"] = budget_total(budget["points"], budget["attainment_target"] / 100)
     names = _departments()
     by_consumer = []
     # Satisfaction by consumer over the range: one whole period at a time is what the rollups hold,
@@ -547,17 +381,10 @@ def scorecard(user: User, code: str, prange: PeriodRange) -> dict:
         b["total"]["attainment"] is not None and b["total"]["attainment"] >= b["attainment_target"] for b in budgets)
     rated_low = (satisfaction_target is not None and not overall.get("suppressed")
                  and overall["high"] < satisfaction_target)
-    return {"department": department.code, "name": department.display_name(_reader_locale()), "period": prange.kind,
+    return {"department": department.code, "name": department.display_name(locale), "period": prange.kind,
             "last_period": periods.label(last, prange.kind), "commitments": budgets, "by_consumer": by_consumer,
             "satisfaction": overall, "satisfaction_target": satisfaction_target, "reasons": reasons,
             "on_time_but_rated_low": bool(on_time and rated_low)}
-
-
-def _reader_locale() -> str | None:
-    """The reader's language inside a request, so that names read in it; None elsewhere."""
-    from flask_babel import get_locale
-
-    return str(get_locale()) if has_request_context() and get_locale() else None
 
 
 def _reason_pareto(provider_id: int, kind: str, start: dt.date, k: int) -> list[dict]:
@@ -594,7 +421,7 @@ def flows(user: User, prange: PeriodRange) -> list[dict]:
     lower, _ = periods.utc_bounds(prange.first, prange.kind, zone)
     _, upper = periods.utc_bounds(prange.last, prange.kind, zone)
     query = (select(Handoff.provider_id, Handoff.consumer_id, func.count())
-             .where(Handoff.requested_at >= lower, Handoff.requested_at < upper, _pair_filter(Handoff, own))
+             .where(Handoff.requested_at >= lower, Handoff.requested_at < upper, pair_filter(Handoff, own))
              .group_by(Handoff.provider_id, Handoff.consumer_id))
     names = {d.id: d.code for d in _departments().values()}
     return sorted(({"provider": names[p], "consumer": names[c], "handoffs": n}
@@ -610,12 +437,12 @@ def movers(user: User, kind: str, when: str | None = None, metric: str = "satisf
     own = visible_department(user)
     k = k_threshold()
     rows = _period_rows(kind, (previous, current), MetricPeriod.provider_id > 0, MetricPeriod.consumer_id > 0,
-                        _pair_filter(MetricPeriod, own))
+                        pair_filter(MetricPeriod, own))
     by_pair: dict = {}
     for row in rows:
         by_pair.setdefault((row.provider_id, row.consumer_id), {})[row.period_start] = _sums(row)
     names = {d.id: d.code for d in _departments().values()}
-    guard = period_guard(kind, (previous, current), k, _pair_filter(Rating, own), scopes="pairs")
+    guard = period_guard(kind, (previous, current), k, pair_filter(Rating, own), scopes="pairs")
     result = []
     for (p, c), found in by_pair.items():
         before, after = found.get(previous), found.get(current)

@@ -15,7 +15,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from tracker.extensions import db
 from tracker.handoffs import services as handoff_services
-from tracker.metrics import periods
+from tracker.metrics import periods, ranges
 from tracker.metrics import services as metrics
 from tracker.models import MAX_COMMENT_LENGTH, REASON_TAGS
 from tracker.ratings import services
@@ -105,13 +105,13 @@ def delivered():
     provider = services.provider_for(current_user, request.args.get("provider", "")[:16] or None)
     # "2026Q1" is how quarters were named in links to this page before; labels are "2026-Q1".
     asked = re.sub(r"^(\d{4})Q([1-4])$", r"\1-Q\2", request.args.get("quarter", "")[:16].strip().upper())
-    quarter = metrics.finished_start("quarter", asked or None)
+    quarter = ranges.finished_start("quarter", asked or None)
     consumers = page = None
     if provider is not None:
         consumers = metrics.ratings_by_consumer(current_user, provider, quarter)
         page = db.paginate(services.delivered_query(provider.id), per_page=PAGE_SIZE, max_per_page=PAGE_SIZE,
                            error_out=False)
-    quarters = metrics.finished_starts("quarter", QUARTER_CHOICES)
+    quarters = ranges.finished_starts("quarter", QUARTER_CHOICES)
     if quarter not in quarters:
         quarters.append(quarter)
     comments = [(c["consumer"], text) for c in consumers or () for text in c["comments"]]
