@@ -96,14 +96,14 @@ def test_figure_json_escapes_script_breakers_and_line_separators():
 
 
 def test_counts_in_the_page_words_agree_in_number(app):
-    from tracker.dashboards_web.views import _latest_words
+    from tracker.dashboards_web.views import latest_words
 
     hidden = {"period": "2026-01", "n": 2, "suppressed": True, "satisfaction": None}
     series = {"provider": "FIN", "consumer": "HR", "points": [hidden]}
     with app.test_request_context():
-        assert _latest_words(series, {}).endswith(" 1 period has too few raters to be shown.")
+        assert latest_words(series, {}).endswith(" 1 period has too few raters to be shown.")
         series["points"].append({**hidden, "period": "2026-02"})
-        assert _latest_words(series, {}).endswith(" 2 periods have too few raters to be shown.")
+        assert latest_words(series, {}).endswith(" 2 periods have too few raters to be shown.")
 
 
 def test_movers_sentence_counts_one_pair_in_the_singular(client, login_as):

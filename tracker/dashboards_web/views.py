@@ -157,7 +157,7 @@ def pair(provider, consumer):
                         provider=names.get(data["provider"]), consumer=names.get(data["consumer"]))
     figure = figures.pair_trend_figure(data["series"], data["reverse"], labels, names)
     tables = [(series, [(point["period"], point["n"], _point_cells(point)) for point in series["points"]],
-               _latest_words(series, names)) for series in (data["series"], data["reverse"])]
+               latest_words(series, names)) for series in (data["series"], data["reverse"])]
     return render_template("dashboards/pair.html", args=args, data=data, figure=figure, names=names, tables=tables,
                            period_labels=_period_labels())
 
@@ -185,7 +185,7 @@ def _point_cells(point: dict) -> list[tuple[str, str, str]]:
     return cells
 
 
-def _latest_words(series: dict, names: dict) -> str:
+def latest_words(series: dict, names: dict) -> str:
     """One sentence on the newest period of the series that may be shown."""
     pair = f"{names.get(series['provider'], series['provider'])} → {names.get(series['consumer'], series['consumer'])}"
     shown = [p for p in series["points"] if p.get("satisfaction")]

@@ -53,20 +53,21 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
-from sqlalchemy import String, bindparam, select, type_coerce
-from sqlalchemy.sql import coercions, roles
-from sqlalchemy.sql.visitors import replacement_traverse
+from sqlalchemy import ColumnElement, String, bindparam, select, type_coerce
 
 from tracker.extensions import db
 from tracker.metrics import periods
 from tracker.metrics.confidentiality import hidden_part_ok
 from tracker.metrics.models import MetricAtom, MetricAtomRater
-from tracker.models import Rating
 
 Scope = tuple[int, int]
 Atom = tuple[dt.date, dt.date]  # (week start, month start)
+# Which scopes to read: given a rollup table keyed by (provider_id, consumer_id), a WHERE term on it,
+# e.g. `lambda table: table.provider_id == 3`. The same selection then applies to every table.
+ScopeCondition = Callable[[Any], ColumnElement[bool]]
 
 
 def span(kind: str, starts: Iterable[dt.date]) -> tuple[dt.date, dt.date]:
@@ -86,7 +87,7 @@ def span(kind: str, starts: Iterable[dt.date]) -> tuple[dt.date, dt.date]:
 def load_atom_counts(first: dt.date, end: dt.date, *conditions, scopes: str = "all") -> dict[Scope, dict[Atom, int]]:
     """{scope: {atom: distinct raters}} for the atoms whose week starts in [first, end).
 
-    `conditions` are written on the ratings table (Rating.provider_id == 3, ...) and are applied to
+    `conditions` are ScopeConditions (functions from a scope-keyed table to a WHERE term), applied to
     the scope's own provider_id and consumer_id. `scopes` says which scopes to fill: "pairs"
     (provider, consumer) only, or "all" (pairs plus each provider's and consumer's totals and the
     company's). Read from the metric_atoms rollup (rollups.py keeps it current).
@@ -155,26 +156,13 @@ def _atom_filter(model, first: dt.date, end: dt.date, conditions, scopes: str) -
     return [model.week_start >= first, model.week_start < end, *scope_filter(model, conditions, scopes)]
 
 
-def scope_filter(model, conditions, scopes: str) -> list:
+def scope_filter(table, conditions: Iterable[ScopeCondition], scopes: str) -> list:
     """WHERE terms on a table keyed by (provider_id, consumer_id) scopes: the kind of scope ("pairs"
-    or "all") and conditions written on the ratings table, applied to the table's own columns."""
+    or "all") and the callers' conditions, each given the table to write itself on."""
     where = []
     if scopes == "pairs":
-        where += [model.provider_id > 0, model.consumer_id > 0]
-    ratings = Rating.__table__
-    columns = {ratings.c.provider_id: model.__table__.c.provider_id,
-               ratings.c.consumer_id: model.__table__.c.consumer_id}
-
-    def swap(element, **_):
-        if element in columns:
-            return columns[element]
-        if getattr(element, "table", None) is ratings:
-            raise ValueError(f"atoms know no rating column {element.key!r}")
-        return None
-
-    for condition in conditions:
-        where.append(replacement_traverse(coercions.expect(roles.WhereHavingRole, condition), {}, swap))
-    return where
+        where += [table.provider_id > 0, table.consumer_id > 0]
+    return where + [condition(table) for condition in conditions]
 
 
 @functools.lru_cache(maxsize=4096)

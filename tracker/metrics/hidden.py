@@ -69,10 +69,11 @@ class StoredGuard:
     def __init__(self, kind: str, starts: Iterable[dt.date], *conditions, scopes: str = "all") -> None:
         self.kind = kind
         self.starts = frozenset(starts)
-        h = MetricHiddenPeriod
-        query = select(h.provider_id, h.consumer_id, type_coerce(h.period_start, String)).where(
-            h.period_kind == kind, h.period_start >= min(self.starts), h.period_start <= max(self.starts),
-            *scope_filter(h, conditions, scopes))
+        stored = MetricHiddenPeriod
+        query = select(stored.provider_id, stored.consumer_id, type_coerce(stored.period_start, String)).where(
+            stored.period_kind == kind, stored.period_start >= min(self.starts),
+            stored.period_start <= max(self.starts),
+            *scope_filter(stored, conditions, scopes))
         self._hidden = {(p, c, as_date(start)) for p, c, start in db.session.execute(query)}
 
     def hides(self, provider_id: int, consumer_id: int, start: dt.date) -> bool:
@@ -101,7 +102,7 @@ def _statements(scope_count: int | None) -> tuple:
     Scopes are one term per scope (and per kind), so that PostgreSQL reads each through the
     (provider_id, consumer_id, ...) indexes instead of every scope's rows of the months.
     """
-    a, m, h = MetricAtom.__table__.c, MetricPeriod.__table__.c, MetricHiddenPeriod.__table__
+    atom, period, hidden = MetricAtom.__table__.c, MetricPeriod.__table__.c, MetricHiddenPeriod.__table__
     scopes = [(bindparam(f"p{i}"), bindparam(f"c{i}")) for i in range(scope_count or 0)]
 
     def in_windows(columns) -> list:
@@ -115,13 +116,13 @@ def _statements(scope_count: int | None) -> tuple:
                       for p, c in scopes for term in terms))]
 
     atom_scopes = [] if scope_count is None else [
-        or_(*(and_(a.provider_id == p, a.consumer_id == c) for p, c in scopes))]
-    atoms = select(a.provider_id, a.consumer_id, type_coerce(a.week_start, String),
-                   type_coerce(a.month_start, String), a.raters).where(
-        a.week_start >= bindparam("first"), a.week_start < bindparam("end"), a.raters > 0, *atom_scopes)
-    candidates = select(m.period_kind, type_coerce(m.period_start, String), m.provider_id, m.consumer_id).where(
-        *in_windows(m), m.raters >= bindparam("k"))
-    return atoms, candidates, delete(h).where(*in_windows(h.c))
+        or_(*(and_(atom.provider_id == p, atom.consumer_id == c) for p, c in scopes))]
+    atoms = select(atom.provider_id, atom.consumer_id, type_coerce(atom.week_start, String),
+                   type_coerce(atom.month_start, String), atom.raters).where(
+        atom.week_start >= bindparam("first"), atom.week_start < bindparam("end"), atom.raters > 0, *atom_scopes)
+    candidates = select(period.period_kind, type_coerce(period.period_start, String), period.provider_id,
+                        period.consumer_id).where(*in_windows(period), period.raters >= bindparam("k"))
+    return atoms, candidates, delete(hidden).where(*in_windows(hidden.c))
 
 
 def decide_quarters(quarters: list[dt.date], scopes: list[Scope] | None, k: int,

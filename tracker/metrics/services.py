@@ -130,7 +130,7 @@ def pair_cells(user: User, metric: str, prange: PeriodRange) -> list[dict]:
     k = k_threshold()
     rows = _period_rows(prange.kind, prange.starts, MetricPeriod.provider_id > 0, MetricPeriod.consumer_id > 0,
                         pair_filter(MetricPeriod, own))
-    guard = period_guard(prange.kind, prange.starts, k, pair_filter(Rating, own), scopes="pairs")
+    guard = period_guard(prange.kind, prange.starts, k, lambda table: pair_filter(table, own), scopes="pairs")
     for row in sorted(rows, key=lambda r: (r.period_start, names[r.provider_id], names[r.consumer_id])):
         hidden = guard.hides(row.provider_id, row.consumer_id, row.period_start)
         cells.append({"provider": names[row.provider_id], "consumer": names[row.consumer_id],
@@ -221,7 +221,7 @@ def matrix(user: User, metric: str, kind: str, when: str | None = None) -> Matri
     hidden_by_provider = _union_by(hidden_keys, "provider_id")
     hidden_by_consumer = _union_by(hidden_keys, "consumer_id")
     # Weeks, months and quarters of one scope are published side by side: see differencing.py.
-    guard = period_guard(kind, (start,), k, pair_filter(Rating, own))
+    guard = period_guard(kind, (start,), k, lambda table: pair_filter(table, own))
     for row in rows:
         p, c = row.provider_id, row.consumer_id
         if p and c and (own is None or own in (p, c)):
@@ -265,9 +265,9 @@ def pair_series(user: User, provider: Department, consumer: Department, prange: 
     require_pair_visible(user, provider.id, consumer.id)
     k = k_threshold()
     result = {"provider": provider.code, "consumer": consumer.code, "period": prange.kind}
-    guard = period_guard(prange.kind, prange.starts, k, or_(
-        and_(Rating.provider_id == provider.id, Rating.consumer_id == consumer.id),
-        and_(Rating.provider_id == consumer.id, Rating.consumer_id == provider.id)), scopes="pairs")
+    guard = period_guard(prange.kind, prange.starts, k, lambda table: or_(
+        and_(table.provider_id == provider.id, table.consumer_id == consumer.id),
+        and_(table.provider_id == consumer.id, table.consumer_id == provider.id)), scopes="pairs")
     for key, (p, c) in (("series", (provider, consumer)), ("reverse", (consumer, provider))):
         rows = {r.period_start: r for r in _period_rows(
             prange.kind, prange.starts, MetricPeriod.provider_id == p.id, MetricPeriod.consumer_id == c.id)}
@@ -308,7 +308,7 @@ def ratings_by_consumer(user: User, provider: Department, start: dt.date) -> lis
                            "Only members of the provider department, leadership and administrators see this.")
     k = k_threshold()
     rows = _period_rows("quarter", (start,), MetricPeriod.provider_id == provider.id, MetricPeriod.consumer_id > 0)
-    guard = period_guard("quarter", (start,), k, Rating.provider_id == provider.id, scopes="pairs")
+    guard = period_guard("quarter", (start,), k, lambda table: table.provider_id == provider.id, scopes="pairs")
     names = _departments([r.consumer_id for r in rows])
     result = []
     for row in sorted(rows, key=lambda r: names[r.consumer_id].code):
@@ -363,7 +363,7 @@ def scorecard(user: User, department: Department, prange: PeriodRange, locale: s
         prange.kind, (last,), MetricPeriod.provider_id == department.id)}
     hidden = _hidden_union(prange.kind, last, k, "provider_id",
                            [MetricPeriod.provider_id == department.id, MetricPeriod.consumer_id > 0])
-    guard = period_guard(prange.kind, (last,), k, Rating.provider_id == department.id)
+    guard = period_guard(prange.kind, (last,), k, lambda table: table.provider_id == department.id)
     for consumer_id, row in sorted(sums_by_consumer.items(), key=lambda item: names[item[0]].code if item[0] else ""):
         if consumer_id == 0:
             continue
@@ -442,7 +442,7 @@ def movers(user: User, kind: str, when: str | None = None, metric: str = "satisf
     for row in rows:
         by_pair.setdefault((row.provider_id, row.consumer_id), {})[row.period_start] = _sums(row)
     names = {d.id: d.code for d in _departments().values()}
-    guard = period_guard(kind, (previous, current), k, pair_filter(Rating, own), scopes="pairs")
+    guard = period_guard(kind, (previous, current), k, lambda table: pair_filter(table, own), scopes="pairs")
     result = []
     for (p, c), found in by_pair.items():
         before, after = found.get(previous), found.get(current)
