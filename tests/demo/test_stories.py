@@ -15,7 +15,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from tests.databases import BACKEND_STATES, BACKENDS, Backend, empty_all_tables, make_app
-from tracker.calendars.services import calendar_spec, handoff_due_at
+from tracker.calendars.services import calendar_spec
 from tracker.calendars.timecalc import next_working_instant
 from tracker.demo.seed import (
     DEMO_PASSWORD,
@@ -27,6 +27,7 @@ from tracker.demo.seed import (
     spring_festival_windows,
 )
 from tracker.extensions import db
+from tracker.handoffs.lifecycle import handoff_due_at
 from tracker.models import (
     BusinessCalendar,
     CommitmentConsumer,

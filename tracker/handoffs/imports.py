@@ -28,11 +28,12 @@ from sqlalchemy.orm import selectinload
 
 from tracker.audit.services import record
 from tracker.auth.permissions import is_admin
-from tracker.calendars.services import calendar_spec, handoff_due_at
+from tracker.calendars.services import calendar_spec
 from tracker.calendars.timecalc import CalendarSpec, due_at
 from tracker.errors import InvalidInput
 from tracker.extensions import db
 from tracker.handoffs import fairness
+from tracker.handoffs.lifecycle import handoff_due_at
 from tracker.handoffs.schemas import HandoffImportRow
 from tracker.handoffs.services import CLOCK_SKEW
 from tracker.models import CommitmentVersion, Department, Handoff, HandoffEvent, ServiceCommitment, User

@@ -9,7 +9,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from tracker.auth.permissions import is_admin, sees_whole_company
-from tracker.calendars.services import calendar_spec, handoff_due_at, paused_intervals, version_due_at
+from tracker.calendars.services import calendar_spec
 from tracker.calendars.timecalc import business_time_between
 from tracker.config import MAX_LEAD_BACKDATE_DAYS
 from tracker.database import get_for_update
@@ -17,6 +17,7 @@ from tracker.departments.services import get_by_code
 from tracker.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tracker.extensions import db
 from tracker.handoffs import fairness
+from tracker.handoffs.lifecycle import handoff_due_at, paused_intervals, version_due_at
 from tracker.models import (
     CommitmentVersion,
     Department,
