@@ -12,7 +12,7 @@ from werkzeug.exceptions import UnsupportedMediaType
 
 from tracker.errors import InvalidInput
 from tracker.extensions import db
-from tracker.handoffs import imports, schemas, services
+from tracker.handoffs import checks, imports, schemas, services
 from tracker.schemas import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate
 from tracker.web.hygiene import body_limit
 
@@ -29,8 +29,8 @@ DEFAULT_IMPORT_MAX_BYTES = 64 * 1024 * 1024
 @blp.paginate(page_size=DEFAULT_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_handoffs(args, pagination_parameters):
     """Handoffs where the caller's department is provider or consumer (leadership and admins: all)."""
-    provider = services.department_by_code(args["provider"], "provider") if args.get("provider") else None
-    consumer = services.department_by_code(args["consumer"], "consumer") if args.get("consumer") else None
+    provider = checks.department_by_code(args["provider"], "provider") if args.get("provider") else None
+    consumer = checks.department_by_code(args["consumer"], "consumer") if args.get("consumer") else None
     query = services.handoff_query(current_user, provider=provider, consumer=consumer, status=args.get("status"),
                                    start=args.get("from_"), end=args.get("to"))
     return paginate(query, pagination_parameters)

@@ -33,10 +33,16 @@ from tracker.calendars.timecalc import CalendarSpec, due_at
 from tracker.errors import InvalidInput
 from tracker.extensions import db
 from tracker.handoffs import fairness
+from tracker.handoffs.checks import (
+    check_delivered_after_request,
+    check_not_future,
+    check_offered,
+    department_by_code,
+    published_commitment,
+)
 from tracker.handoffs.lifecycle import handoff_due_at
 from tracker.handoffs.schemas import HandoffImportRow
-from tracker.handoffs.services import CLOCK_SKEW
-from tracker.models import CommitmentVersion, Department, Handoff, HandoffEvent, ServiceCommitment, User
+from tracker.models import CommitmentVersion, Handoff, HandoffEvent, User
 from tracker.types import utcnow
 
 CHUNK_ROWS = 1000
@@ -87,6 +93,11 @@ class _RowError(Exception):
         super().__init__(message)
         self.field = field_name
         self.message = message
+
+    @classmethod
+    def of(cls, exc: InvalidInput) -> _RowError:
+        """A refusal of a shared check, as the error of the row it concerns."""
+        return cls(next(iter(exc.errors or {"row": None})), exc.message)
 
 
 def csv_rows(stream: io.TextIOBase) -> Iterator[tuple[int, dict]]:
@@ -250,11 +261,10 @@ class _Importer:
         return target
 
     def _load_target(self, commitment_id: int) -> _Target | _RowError:
-        commitment = db.session.get(ServiceCommitment, commitment_id)
-        if commitment is None:
-            return _RowError("commitment", _("There is no commitment %(id)s.", id=commitment_id))
-        if commitment.status != "published":
-            return _RowError("commitment", _("The commitment is not published."))
+        try:
+            commitment = published_commitment(commitment_id)
+        except InvalidInput as exc:
+            return _RowError.of(exc)
         if not (self.admin or commitment.provider_id == self.department_id):
             return _RowError("commitment", _("You may import handoffs only for your own department's commitments."))
         version: CommitmentVersion = commitment.current_version
@@ -265,12 +275,18 @@ class _Importer:
     def _consumer(self, code: str, target: _Target) -> int:
         code = code.strip().upper()
         if code not in self.departments:
-            self.departments[code] = db.session.scalar(select(Department.id).where(Department.code == code))
+            try:
+                self.departments[code] = department_by_code(code, "consumer").id
+            except InvalidInput as exc:
+                self.departments[code] = _RowError.of(exc)
         consumer_id = self.departments[code]
-        if consumer_id is None:
-            raise _RowError("consumer", _("There is no department with the code %(code)s.", code=code))
-        if consumer_id == target.provider_id or (target.consumers is not None and consumer_id not in target.consumers):
-            raise _RowError("consumer", _("This commitment is not offered to %(code)s.", code=code))
+        if isinstance(consumer_id, _RowError):
+            raise consumer_id
+        offered = consumer_id != target.provider_id and (target.consumers is None or consumer_id in target.consumers)
+        try:
+            check_offered(offered, code)
+        except InvalidInput as exc:
+            raise _RowError.of(exc) from None
         return consumer_id
 
     def _check_times(self, data: dict, provider_id: int) -> list[str]:
@@ -279,17 +295,20 @@ class _Importer:
         reasons = []
         for name in ("requested_at", "delivered_at"):
             value = data.get(name)
-            if value is not None and value > self.now + CLOCK_SKEW:
-                raise _RowError(name, _("The time must not be in the future."))
+            try:
+                check_not_future(value, name, self.now)
+            except InvalidInput as exc:
+                raise _RowError.of(exc) from None
             if value is not None:
                 try:
                     reasons += fairness.check_time(None, provider_id, value, name, self.now, far_allowed=True,
                                                    cutoff=self.cutoff)
                 except InvalidInput as exc:
                     raise _RowError(name, exc.message) from None
-        delivered = data.get("delivered_at")
-        if delivered is not None and delivered < data["requested_at"]:
-            raise _RowError("delivered_at", _("Delivered before it was requested."))
+        try:
+            check_delivered_after_request(data["requested_at"], data.get("delivered_at"))
+        except InvalidInput as exc:
+            raise _RowError.of(exc) from None
         return reasons
 
     # -- writing --------------------------------------------------------------------------

@@ -13,10 +13,15 @@ from tracker.calendars.services import calendar_spec
 from tracker.calendars.timecalc import business_time_between
 from tracker.config import MAX_LEAD_BACKDATE_DAYS
 from tracker.database import get_for_update
-from tracker.departments.services import get_by_code
 from tracker.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tracker.extensions import db
 from tracker.handoffs import fairness
+from tracker.handoffs.checks import (
+    check_offered,
+    check_past,
+    department_by_code,
+    published_commitment,
+)
 from tracker.handoffs.lifecycle import handoff_due_at, paused_intervals, version_due_at
 from tracker.models import (
     CommitmentVersion,
@@ -27,9 +32,6 @@ from tracker.models import (
     User,
 )
 from tracker.types import utcnow
-
-# A client clock a little ahead of ours is not "the future".
-CLOCK_SKEW = timedelta(minutes=2)
 
 # Which actions each state allows, and the state they lead to.
 TRANSITIONS = {
@@ -88,14 +90,6 @@ def get_handoff(user: User, handoff_id: int, for_update: bool = False) -> Handof
     return handoff
 
 
-def department_by_code(code: str, field: str) -> Department:
-    """Return the department with this code, or InvalidInput naming the field."""
-    try:
-        return get_by_code(code)
-    except NotFound as exc:
-        raise InvalidInput(exc.message, field) from None
-
-
 def offered_to(version: CommitmentVersion, consumer_id: int) -> bool:
     """True when the version serves this consumer (all consumers, or the consumer is named)."""
     if version.commitment.provider_id == consumer_id:
@@ -117,24 +111,6 @@ def offered_commitments(department_id: int | None) -> list[ServiceCommitment]:
     return [c for c in commitments if offered_to(c.current_version, department_id)]
 
 
-def published_commitment(commitment_id: int) -> ServiceCommitment:
-    """Return a published commitment or InvalidInput on the `commitment` field."""
-    commitment = db.session.get(ServiceCommitment, commitment_id)
-    if commitment is None:
-        raise InvalidInput(_("There is no commitment %(id)s.", id=commitment_id), "commitment")
-    if commitment.status != "published":
-        raise InvalidInput(_("The commitment is not published."), "commitment")
-    return commitment
-
-
-def check_past(at: datetime, field: str, now: datetime | None = None) -> datetime:
-    """Refuse a time in the future (with a small allowance for clock skew)."""
-    now = now or utcnow()
-    if at > now + CLOCK_SKEW:
-        raise InvalidInput(_("The time must not be in the future."), field)
-    return min(at, now)
-
-
 def check_may_record(actor: User, provider_id: int, consumer_id: int) -> None:
     """The consumer (a request), the provider, or an administrator records a handoff."""
     if not (is_admin(actor) or is_member(actor, provider_id) or is_member(actor, consumer_id)):
@@ -148,8 +124,7 @@ def create_handoff(actor: User, commitment: int, consumer: str, title: str, requ
     department = department_by_code(consumer, "consumer")
     version = found.current_version
     check_may_record(actor, found.provider_id, department.id)
-    if not offered_to(version, department.id):
-        raise InvalidInput(_("This commitment is not offered to %(code)s.", code=department.code), "consumer")
+    check_offered(offered_to(version, department.id), department.code)
     if (external_source is None) != (external_ref is None):
         raise InvalidInput(_("Give both external_source and external_ref, or neither."), "external_ref")
     if external_source is not None and db.session.scalar(

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, Length
 
 from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.handoffs import fairness, services
+from tracker.handoffs import checks, fairness, services
 from tracker.models import HANDOFF_STATUSES, PAUSE_REASONS
 from tracker.ratings import services as rating_services
 from tracker.web.csvout import csv_response
@@ -71,9 +71,9 @@ def _filters():
     provider = consumer = None
     try:
         if args.get("provider"):
-            provider = services.department_by_code(args["provider"][:16], "provider")
+            provider = checks.department_by_code(args["provider"][:16], "provider")
         if args.get("consumer"):
-            consumer = services.department_by_code(args["consumer"][:16], "consumer")
+            consumer = checks.department_by_code(args["consumer"][:16], "consumer")
     except DomainError:
         abort(404)
     status = args.get("status") if args.get("status") in HANDOFF_STATUSES else None
