@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import re
+import uuid
+from collections.abc import Iterator
 
 import pytest
+import sqlalchemy as sa
 from flask.testing import FlaskClient
 
-from tests import factories
+from tests import databases, factories
 from tests.databases import (
     BACKEND_STATES,
     BACKENDS,
     drop_pg_database,
     empty_all_tables,
-    make_app,
     prepared_database_url,
 )
 from tracker.extensions import db
@@ -40,7 +42,7 @@ def database_url(backend) -> str:
 @pytest.fixture
 def app(database_url, backend):
     """A new application per test on an empty, migrated database."""
-    app = make_app(database_url)
+    app = databases.make_app(database_url)
     with app.app_context():
         empty_all_tables()
         yield app
@@ -51,7 +53,7 @@ def app(database_url, backend):
 @pytest.fixture
 def csrf_app(database_url, backend):
     """Like `app`, with CSRF protection on, as in production."""
-    app = make_app(database_url, WTF_CSRF_ENABLED=True)
+    app = databases.make_app(database_url, WTF_CSRF_ENABLED=True)
     with app.app_context():
         empty_all_tables()
         yield app
@@ -137,3 +139,42 @@ def browser():
 def world(app) -> factories.HandoffWorld:
     """A provider with one round-the-clock commitment, its consumer, and a bystander department."""
     return factories.make_handoff_world()
+
+
+@pytest.fixture
+def fresh_database_url(backend, database_url, tmp_path) -> Iterator[str]:
+    """An empty database of the test's backend, made for this test alone and dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.sqlite'}"
+        return
+    server = sa.make_url(database_url)
+    name = f"tracker_fresh_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        yield server.set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture
+def make_app(database_url):
+    """Build an app on the shared test database with some settings changed; tables start empty."""
+    made = []
+
+    def _make(**overrides):
+        app = databases.make_app(database_url, **overrides)
+        context = app.app_context()
+        context.push()
+        empty_all_tables()
+        made.append(context)
+        return app
+
+    yield _make
+    for context in reversed(made):
+        db.session.remove()
+        db.engine.dispose()
+        context.pop()

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import json
 
-from tests.trust.routes import CALLS, UNSAFE, snapshot, url_rules
-from tests.trust.world import build_world
+from tests.security.routes import CALLS, UNSAFE, snapshot, url_rules
+from tests.security.world import build_world
 from tracker.extensions import db
 from tracker.models import Rating
 

@@ -1,6 +1,6 @@
 """Hostile and careless input, on every URL rule and method of the app: never a server error.
 
-For each (endpoint, method) of `app.url_map` (tests/trust/routes.py builds a valid request for each),
+For each (endpoint, method) of `app.url_map` (tests/security/routes.py builds a valid request for each),
 signed in as a caller the authorization table lets through, one request per class of input:
 
 - a NUL character in the path values (string values; an int value gets 5,000 digits instead),
@@ -26,9 +26,9 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 
-from tests.trust.routes import CALLS, GET_URLS, periods
-from tests.trust.test_authorization_matrix import EXPECTED, LOGIN
-from tests.trust.world import build_world
+from tests.security.routes import CALLS, GET_URLS, periods
+from tests.security.test_authorization_matrix import EXPECTED, LOGIN
+from tests.security.world import build_world
 
 NUL = "\x00"
 SURROGATE = "\ud800"

@@ -29,8 +29,8 @@ import pytest
 from dashboards.figures import plotly_text
 from tests import factories
 from tests.browser.conftest import PageWatch, server, sign_in  # noqa: F401 (server is a fixture)
-from tests.trust.routes import GET_URLS, periods
-from tests.trust.world import build_world
+from tests.security.routes import GET_URLS, periods
+from tests.security.world import build_world
 from tracker.auth import services as auth_services
 from tracker.extensions import db
 from tracker.models import AuditEvent, Rating

@@ -2,10 +2,10 @@
 
 Callers: anonymous, an employee of the consumer department, an employee of another department,
 the provider's lead, another department's lead, leadership and an administrator. The routes come
-from `app.url_map` (HEAD, OPTIONS and the static endpoints aside, see tests/trust/routes.py); a
+from `app.url_map` (HEAD, OPTIONS and the static endpoints aside, see tests/security/routes.py); a
 route or method that is missing from EXPECTED fails the test, so a new route needs a decision here.
 
-Writes are sent with valid bodies (tests/trust/routes.py), so a status reflects authorization and
+Writes are sent with valid bodies (tests/security/routes.py), so a status reflects authorization and
 not validation. Denied answers (401, 403, 404, and the anonymous caller's redirects to sign-in)
 must carry none of the world's private values: titles of drafts and handoffs, rating comments,
 other people's emails, the API token's secret.
@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.trust.routes import CALLS, ordered, url_rules
-from tests.trust.world import CALLERS, build_world
+from tests.security.routes import CALLS, ordered, url_rules
+from tests.security.world import CALLERS, build_world
 
 LOGIN = "login"  # a redirect to the sign-in page
 DENIED = {401, 403, 404}

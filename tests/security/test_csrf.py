@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 
 from tests import factories
-from tests.trust.routes import CALLS, GET_URLS, UNSAFE, periods, snapshot, url_rules
-from tests.trust.world import build_world
+from tests.security.routes import CALLS, GET_URLS, UNSAFE, periods, snapshot, url_rules
+from tests.security.world import build_world
 from tracker.auth import services as auth_services
 from tracker.extensions import db
 

@@ -7,13 +7,13 @@ the document is refused; a request the document allows is not refused for its sh
 token is refused. Half the examples are valid requests, half are requests that break the
 documented schema on purpose (wrong types, NUL bytes, huge numbers, odd dates). The checks that
 need a stateful run (use after free, resource availability, object-level authorization) find
-nothing to compare in single requests; tests/trust/test_authorization_matrix.py covers the latter.
+nothing to compare in single requests; tests/security/test_authorization_matrix.py covers the latter.
 
 The run is on SQLite only (the module builds its own app on a SQLite file instead of using the
 `app` fixture, which would run it once per backend): the checks are about the HTTP contract, which is the same on both
 databases, and the database-specific failures a fuzzer could reach (NUL bytes in PostgreSQL
 text, integers past 2**63 in SQLite) are closed in the schemas, which are proved on both by
-tests/trust/test_constraints.py and the users API tests. Running 17,000 requests twice would take
+tests/database/test_constraints.py and the users API tests. Running 17,000 requests twice would take
 a quarter of CI's time budget for no additional contract coverage.
 
 Every (operation, role) pair starts from the same small organisation, rebuilt before it, so a

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from tests import factories
-from tests.trust.world import MARKER_ID, World
+from tests.security.world import MARKER_ID, World
 from tracker.extensions import db
 from tracker.metrics.periods import label
 from tracker.metrics.ranges import finished_starts
@@ -255,7 +255,7 @@ def _ranges(path: str, p: dict) -> list[str]:
 
 
 # GET endpoint -> (world, periods) -> URLs to fetch, with the query variants that change what is shown.
-# Every GET route is here (tests/trust/test_marker.py checks it).
+# Every GET route is here (tests/security/test_marker.py checks it).
 GET_URLS = {
     "web.home": lambda w, p: ["/"],
     "web.health": lambda w, p: ["/healthz"],

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.trust.routes import GET_URLS, periods
-from tests.trust.world import build_world
+from tests.security.routes import GET_URLS, periods
+from tests.security.world import build_world
 from tracker.extensions import db
 from tracker.web.csvout import csv_cell, csv_text
 
@@ -76,7 +76,7 @@ def test_every_export_is_not_stored_by_a_cache(app, client, auth):
     exports = {rule.endpoint for rule in app.url_map.iter_rules()
                if "GET" in rule.methods and (rule.rule.endswith(".csv") or "export" in rule.rule)}
     assert exports >= KNOWN_EXPORTS, "the finder should see every export the app has today"
-    assert exports <= set(GET_URLS), "each export needs its URLs in tests/trust/routes.py"
+    assert exports <= set(GET_URLS), "each export needs its URLs in tests/security/routes.py"
     world = build_world()
     auth.login(world.people["admin"])
     answers = {url: client.get(url) for endpoint in sorted(exports) for url in GET_URLS[endpoint](world, periods())}
