@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from flask import Flask
 from werkzeug.security import generate_password_hash
 
 from tracker.extensions import db
@@ -202,3 +203,13 @@ def pair_series(viewer: User, provider_code: str, consumer_code: str, prange):
     from tracker.metrics import services as metrics
 
     return metrics.pair_series(viewer, get_by_code(provider_code), get_by_code(consumer_code), prange)
+
+
+@dataclass
+class Seeded:
+    """The demo organisation loaded into one database: its app, period and department ids."""
+
+    app: Flask
+    start: datetime
+    end: datetime
+    codes: dict[str, int]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.dashboards.test_pages import PAGES, _figure, _org
+from tests.dashboards.pages import PAGES, figure, rated_org
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BUNDLE = ROOT / "tracker" / "static" / "vendor" / "plotly" / "plotly-dashboards.min.js"
@@ -20,13 +20,13 @@ def _bundled_types() -> set[str]:
 
 
 def test_every_trace_type_a_page_draws_is_in_the_bundle(client, login_as):
-    _org()
+    rated_org()
     login_as("leadership")
     drawn = set()
     for url in PAGES:
         html = client.get(url).get_data(as_text=True)
         for figure_id in re.findall(r'data-figure="([\w-]+)-data"', html):
-            drawn |= {trace.get("type", "scatter") for trace in _figure(html, figure_id)["data"]}
+            drawn |= {trace.get("type", "scatter") for trace in figure(html, figure_id)["data"]}
     assert {"heatmap", "bar", "scatter", "sankey"} <= drawn
     assert drawn <= _bundled_types()
 

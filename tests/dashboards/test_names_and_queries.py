@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import event
 
-from tests.dashboards.test_pages import PAGES, _figure
+from tests.dashboards.pages import PAGES, figure
 from tests.metrics.util import Org, at
 from tracker.extensions import db
 
@@ -30,16 +30,16 @@ def test_a_chinese_reader_sees_chinese_department_names_in_every_chart(client, l
     db.session.commit()
     login_as("leadership", department=org.department("FIN"), locale="zh")
     matrix = client.get(PAGES[0]).get_data(as_text=True)
-    assert _figure(matrix, "matrix-figure")["layout"]["yaxis"]["ticktext"] == ["财务部", "人力资源部"]
+    assert figure(matrix, "matrix-figure")["layout"]["yaxis"]["ticktext"] == ["财务部", "人力资源部"]
     pair = client.get(PAGES[1]).get_data(as_text=True)
-    assert "财务部 → 人力资源部" in [a["text"] for a in _figure(pair, "pair-figure")["layout"]["annotations"]]
+    assert "财务部 → 人力资源部" in [a["text"] for a in figure(pair, "pair-figure")["layout"]["annotations"]]
     assert "财务部 → 人力资源部" in re.sub(r"\s+", " ", pair)
     department = client.get(PAGES[2]).get_data(as_text=True)
-    assert list(_figure(department, "consumers-figure")["data"][0]["x"]) == ["人力资源部"]
+    assert list(figure(department, "consumers-figure")["data"][0]["x"]) == ["人力资源部"]
     flows = client.get(PAGES[3]).get_data(as_text=True)
-    assert set(_figure(flows, "flows-figure")["data"][0]["node"]["label"]) == {"财务部", "人力资源部"}
+    assert set(figure(flows, "flows-figure")["data"][0]["node"]["label"]) == {"财务部", "人力资源部"}
     movers = client.get(PAGES[4]).get_data(as_text=True)
-    assert "财务部 → 人力资源部" in _figure(movers, "movers-figure")["data"][0]["y"]
+    assert "财务部 → 人力资源部" in figure(movers, "movers-figure")["data"][0]["y"]
 
 
 def test_an_english_reader_sees_the_english_names(client, login_as):
@@ -48,7 +48,7 @@ def test_an_english_reader_sees_the_english_names(client, login_as):
     db.session.commit()
     login_as("leadership", locale="en")
     matrix = client.get(PAGES[0]).get_data(as_text=True)
-    ticks = _figure(matrix, "matrix-figure")["layout"]["yaxis"]["ticktext"]
+    ticks = figure(matrix, "matrix-figure")["layout"]["yaxis"]["ticktext"]
     assert ticks == [org.department("FIN").name, org.department("HR").name]
 
 

@@ -6,36 +6,12 @@ import json
 import re
 
 from tests import factories
-from tests.metrics.util import Org, at
+from tests.dashboards.pages import PAGES, figure, rated_org
 from tracker.dashboards_web.views import figure_json
-from tracker.extensions import db
-
-
-def _org() -> Org:
-    org = Org()
-    for i in range(6):
-        org.rate("FIN", "HR", i, 4, 4, at(2026, 1, 10))
-        org.rate("FIN", "HR", i, 2, 3, at(2025, 12, 10))
-    for i in range(2):
-        org.rate("HR", "FIN", i, 1, 1, at(2026, 1, 10))
-    db.session.commit()
-    return org
-
-
-def _figure(html: str, element_id: str) -> dict:
-    match = re.search(rf'<script type="application/json" id="{element_id}-data">(.*?)</script>', html, re.S)
-    return json.loads(match.group(1))
-
-
-PAGES = ("/dashboards?metric=satisfaction&period=month&at=2026-01",
-         "/dashboards/pairs/FIN/HR?period=month&from=2025-12&to=2026-01",
-         "/dashboards/departments/FIN?period=month&from=2025-12&to=2026-01",
-         "/dashboards/flows?period=month&from=2025-12&to=2026-01",
-         "/dashboards/movers?period=month&at=2026-01")
 
 
 def test_every_page_renders_a_figure_with_data_for_leadership(client, login_as):
-    _org()
+    rated_org()
     login_as("leadership")
     for url in PAGES:
         response = client.get(url)
@@ -44,21 +20,21 @@ def test_every_page_renders_a_figure_with_data_for_leadership(client, login_as):
         assert "<script>" not in html and "onclick" not in html
         ids = re.findall(r'data-figure="([\w-]+)-data"', html)
         assert ids, url
-        assert any(_figure(html, i)["data"] for i in ids), url
+        assert any(figure(html, i)["data"] for i in ids), url
 
 
 def test_matrix_never_shows_a_value_or_colour_for_a_suppressed_pair(client, login_as):
-    _org()
+    rated_org()
     login_as("admin")
     html = client.get(PAGES[0]).get_data(as_text=True)
-    heatmap = _figure(html, "matrix-figure")["data"][0]
+    heatmap = figure(html, "matrix-figure")["data"][0]
     rows, columns = heatmap["y"], heatmap["x"]
     assert heatmap["z"][rows.index("HR")][columns.index("FIN")] is None
     assert heatmap["z"][rows.index("FIN")][columns.index("HR")] == 4.0
 
 
 def test_each_page_downloads_its_data_as_csv_with_the_same_filters(client, login_as):
-    _org()
+    rated_org()
     login_as("leadership")
     for url in PAGES:
         path, query = url.split("?")
@@ -72,13 +48,13 @@ def test_each_page_downloads_its_data_as_csv_with_the_same_filters(client, login
 
 
 def test_an_employee_is_refused_other_departments_pairs_and_scorecards(client, login_as):
-    org = _org()
+    org = rated_org()
     other = factories.make_department(code="IT")
     login_as("employee", department=other)
     assert client.get("/dashboards/pairs/FIN/HR").status_code == 403
     assert client.get("/dashboards/departments/FIN").status_code == 403
     html = client.get("/dashboards?period=month&at=2026-01").get_data(as_text=True)
-    assert _figure(html, "matrix-figure")["data"][0]["z"] == []
+    assert figure(html, "matrix-figure")["data"][0]["z"] == []
     assert org.department("FIN").code not in client.get("/dashboards/flows.csv?period=month&at=2026-01").get_data(
         as_text=True)
 
@@ -107,7 +83,7 @@ def test_counts_in_the_page_words_agree_in_number(app):
 
 
 def test_movers_sentence_counts_one_pair_in_the_singular(client, login_as):
-    _org()  # FIN → HR moves from 2 to 4; HR → FIN has too few raters
+    rated_org()  # FIN → HR moves from 2 to 4; HR → FIN has too few raters
     login_as("leadership")
     html = client.get(PAGES[4]).get_data(as_text=True)
     summary = re.search(r'<p id="movers-summary">(.*?)</p>', html, re.S).group(1)

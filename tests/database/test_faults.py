@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.live import LiveServer, put_json
-from tests.metrics.test_rollups import brute_force, rollup_state
+from tests.metrics.rollup_checks import brute_force, rollup_state
 from tracker.auth.services import create_token
 from tracker.extensions import db
 from tracker.models import Rating

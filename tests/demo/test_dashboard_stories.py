@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from tests.demo.test_stories import seeded  # noqa: F401 - the module's seeded demo organisation
 from tracker.demo.seed import DEMO_PASSWORD, SIGN_IN_EXAMPLES, STORIES
 
 
@@ -21,7 +20,7 @@ def _verdicts(html: str) -> dict[str, str]:
     return {pair.strip(): verdict.strip() for pair, verdict in rows}
 
 
-def test_movers_page_names_the_improving_and_the_degrading_pair(seeded):  # noqa: F811
+def test_movers_page_names_the_improving_and_the_degrading_pair(seeded):
     client = _leadership_client(seeded.app)
     html = client.get("/dashboards/movers?period=quarter").get_data(as_text=True)
     verdicts = _verdicts(html)
@@ -31,7 +30,7 @@ def test_movers_page_names_the_improving_and_the_degrading_pair(seeded):  # noqa
     assert verdicts.get(degrading) == "worse", verdicts
 
 
-def test_scorecard_flags_the_department_on_time_yet_rated_poorly(seeded):  # noqa: F811
+def test_scorecard_flags_the_department_on_time_yet_rated_poorly(seeded):
     client = _leadership_client(seeded.app)
     code = STORIES["on_time_rated_poorly"]
     html = client.get(f"/dashboards/departments/{code}?period=quarter").get_data(as_text=True)

@@ -5,16 +5,14 @@ One demo seed per database serves every test of this module; none of them writes
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from flask import Flask
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
-from tests.databases import BACKEND_STATES, BACKENDS, Backend, empty_all_tables, make_app
+from tests.factories import Seeded
 from tracker.calendars.services import calendar_spec
 from tracker.calendars.timecalc import next_working_instant
 from tracker.demo.seed import (
@@ -22,8 +20,6 @@ from tracker.demo.seed import (
     RATING_WINDOW,
     SIGN_IN_EXAMPLES,
     STORIES,
-    demo_period,
-    seed_demo,
     spring_festival_windows,
 )
 from tracker.extensions import db
@@ -42,31 +38,6 @@ from tracker.models import (
 )
 
 K = 5  # the default confidentiality threshold
-
-
-@dataclass
-class Seeded:
-    app: Flask
-    start: datetime
-    end: datetime
-    codes: dict[str, int]
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def seeded(request):
-    """The default demo seed, loaded once per database for the whole module."""
-    state = BACKEND_STATES.setdefault(request.param, Backend(request.param))
-    app = make_app(state.prepare())
-    with app.app_context():
-        empty_all_tables()
-        start, end = demo_period()
-        seed_demo(progress=lambda _message: None, today=end.date())
-        codes = dict(db.session.execute(select(Department.code, Department.id)).all())
-        yield Seeded(app, start, end, codes)
-        db.session.remove()
-        empty_all_tables()
-        db.session.remove()
-        db.engine.dispose()
 
 
 def months(seeded: Seeded) -> list[tuple[datetime, datetime]]:

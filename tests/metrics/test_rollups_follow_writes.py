@@ -6,7 +6,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from tests import factories
-from tests.metrics.test_rollups import brute_force, rollup_state
+from tests.metrics.rollup_checks import brute_force, rollup_state
 from tracker.extensions import db
 from tracker.types import utcnow
 

@@ -26,8 +26,8 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 
+from tests.security.authorization import EXPECTED, LOGIN
 from tests.security.routes import CALLS, GET_URLS, periods
-from tests.security.test_authorization_matrix import EXPECTED, LOGIN
 from tests.security.world import build_world
 
 NUL = "\x00"
