@@ -34,7 +34,6 @@ def _wording():
         "satisfaction_text": wording.satisfaction_text,
         "unit_labels": wording.UNIT_LABELS,
         "cadence_labels": wording.CADENCE_LABELS,
-        "status_labels": wording.STATUS_LABELS,
         "field_labels": wording.FIELD_LABELS,
         "field_value_text": wording.field_value_text,
         "can_manage": lambda commitment: services.can_manage(current_user, commitment),

@@ -16,7 +16,6 @@ UNIT_LABELS = {
     "calendar_hours": _l("calendar hours"),
 }
 CADENCE_LABELS = {"week": _l("every week"), "month": _l("every month"), "quarter": _l("every quarter")}
-STATUS_LABELS = {"draft": _l("Draft"), "published": _l("Published"), "retired": _l("Retired")}
 FIELD_LABELS = {
     "title": _l("Title"),
     "description": _l("Description"),

@@ -21,6 +21,7 @@ from tracker.metrics.ranges import period_range
 from tracker.models import REASON_TAGS
 from tracker.schemas import no_nul
 from tracker.web.csvout import csv_response
+from tracker.web.labels import SHOWN_REASON_LABELS
 from tracker.web.templating import reader_locale
 
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboards")
@@ -224,13 +225,6 @@ def pair_csv(provider, consumer):
 
 # --- department scorecard -----------------------------------------------------------------------
 
-def _reason_labels() -> dict:
-    return {"unclear-responsibility": _("Unclear responsibility"), "late": _("Late"),
-            "incomplete-or-wrong": _("Incomplete or wrong"), "not-informed": _("Not informed"),
-            "hard-to-reach": _("Hard to reach"), "process-too-complex": _("Process too complex"),
-            "tooling-or-system": _("Tooling or system"), "attitude": _("Attitude"), "other": _("Other reasons")}
-
-
 def _scorecard_data(code: str):
     args = _filters("month")
     prange = period_range(args["period"], args["from_"], args["to"], default_count=6)
@@ -241,10 +235,9 @@ def _scorecard_data(code: str):
 @login_required
 def department(code):
     args, card = _scorecard_data(code)
-    reason_labels = _reason_labels()
     commitments = [{"title": c["title"], "attainment": c["total"]["attainment"], "target": c["attainment_target"],
                     "points": c["points"]} for c in card["commitments"]]
-    reasons = [{**r, "label": reason_labels.get(r["tag"], r["tag"])} for r in card["reasons"]]
+    reasons = [{**r, "label": str(SHOWN_REASON_LABELS.get(r["tag"], r["tag"]))} for r in card["reasons"]]
     names = _names()
     figs = {
         "attainment": figures.attainment_figure(commitments, {

@@ -19,22 +19,16 @@ from tracker.handoffs import checks, fairness, services
 from tracker.models import HANDOFF_STATUSES, PAUSE_REASONS
 from tracker.ratings import services as rating_services
 from tracker.web.csvout import csv_response
+from tracker.web.labels import PAUSE_LABELS
 from tracker.web.templating import reader_locale
 
 bp = Blueprint("handoffs", __name__)
 
 PAGE_SIZE = 25
-STATUS_LABELS = {
-    "open": _l("open"), "paused": _l("paused"), "delivered": _l("delivered"), "cancelled": _l("cancelled"),
-}
-PAUSE_LABELS = {"waiting_on_consumer": _l("Waiting on the consumer"),
-                "waiting_on_third_party": _l("Waiting on a third party")}
 DONE_MESSAGES = {"pause": _l("The handoff is paused: its clock is stopped."),
                  "resume": _l("The handoff is resumed: its clock runs again."),
                  "deliver": _l("The handoff is marked delivered."), "cancel": _l("The handoff is cancelled."),
                  "reopen": _l("The handoff is reopened.")}
-EVENT_LABELS = {"request": _l("Requested"), "pause": _l("Paused"), "resume": _l("Resumed"),
-                "deliver": _l("Delivered"), "reopen": _l("Reopened"), "cancel": _l("Cancelled")}
 
 
 class RequestForm(FlaskForm):
@@ -58,11 +52,6 @@ def business_duration(value: timedelta | None) -> str:
         return ""
     minutes = int(abs(value).total_seconds() // 60)
     return _("%(hours)s h %(minutes)s min", hours=minutes // 60, minutes=minutes % 60)
-
-
-@bp.app_context_processor
-def _labels():
-    return {"status_labels": STATUS_LABELS, "pause_labels": PAUSE_LABELS, "event_labels": EVENT_LABELS}
 
 
 def _filters():

@@ -19,6 +19,7 @@ from tracker.metrics import periods, ranges
 from tracker.metrics import services as metrics
 from tracker.models import MAX_COMMENT_LENGTH, REASON_TAGS
 from tracker.ratings import services
+from tracker.web.labels import REASON_LABELS
 
 bp = Blueprint("ratings", __name__)
 
@@ -27,16 +28,6 @@ QUARTER_CHOICES = 8  # finished quarters offered in the provider's view
 SCORE_LABELS = [SelectChoice(1, _l("1 · very poor")), SelectChoice(2, _l("2 · poor")),
                 SelectChoice(3, _l("3 · acceptable")), SelectChoice(4, _l("4 · good")),
                 SelectChoice(5, _l("5 · excellent"))]
-REASON_LABELS = {
-    "unclear-responsibility": _l("Unclear who is responsible"),
-    "late": _l("Late"),
-    "incomplete-or-wrong": _l("Incomplete or wrong"),
-    "not-informed": _l("We were not kept informed"),
-    "hard-to-reach": _l("Hard to reach"),
-    "process-too-complex": _l("Process too complex"),
-    "tooling-or-system": _l("Tools or systems got in the way"),
-    "attitude": _l("Attitude"),
-}
 
 
 def _no_nul(form, field):
@@ -54,11 +45,6 @@ class RatingForm(FlaskForm):
     reasons = SelectMultipleField(_l("What went wrong? (for a score of 1 or 2)"),
                                   choices=[SelectChoice(tag, REASON_LABELS[tag]) for tag in REASON_TAGS])
     comment = TextAreaField(_l("Comment (optional)"), validators=[Length(max=MAX_COMMENT_LENGTH), _no_nul])
-
-
-@bp.app_context_processor
-def _labels():
-    return {"reason_labels": REASON_LABELS}
 
 
 @bp.route("/ratings/inbox")

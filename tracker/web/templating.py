@@ -11,6 +11,8 @@ from flask_babel import format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from tracker.web.labels import TEMPLATE_GLOBALS
+
 # (endpoint, label, roles that see it or None for everyone); entries whose endpoint is not
 # registered are left out, so a feature appears in the menu as soon as it exists.
 NAVIGATION = (
@@ -59,6 +61,7 @@ def init_templating(app: Flask) -> None:
             "nav_items": nav_items() if current_user.is_authenticated else [],
         }
 
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS)
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["decimal"] = lambda value, fmt=None: format_decimal(value, fmt) if value is not None else ""
 
