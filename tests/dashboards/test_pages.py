@@ -7,7 +7,7 @@ import re
 
 from tests import factories
 from tests.dashboards.pages import PAGES, figure, rated_org
-from tracker.dashboards_web.views import figure_json
+from tracker.web.templating import figure_json
 
 
 def test_every_page_renders_a_figure_with_data_for_leadership(client, login_as):

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
-import plotly.io as pio
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from marshmallow import Schema, ValidationError, fields, validate
 
 from dashboards import figures
@@ -25,27 +21,6 @@ from tracker.web.labels import SHOWN_REASON_LABELS
 from tracker.web.templating import reader_locale
 
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboards")
-
-_JS_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027", "\u2028": "\\u2028",
-               "\u2029": "\\u2029"}
-
-
-@bp.app_template_filter("figure_json")
-def figure_json(figure) -> Markup:
-    """A figure as JSON that is safe inside <script type="application/json"> (U+2028/2029 included).
-
-    Plain dict figures go straight to the C JSON encoder (ASCII only, so U+2028/2029 and every
-    non-ASCII character leave as \\u escapes); go.Figure goes through plotly's encoder.
-    """
-    if isinstance(figure, dict):
-        text = json.dumps(figure, separators=(",", ":"), allow_nan=False)
-    else:
-        text = pio.to_json(figure, validate=False, remove_uids=True)
-    for character, escaped in _JS_ESCAPES.items():
-        if character in text:
-            text = text.replace(character, escaped)
-    return Markup(text)  # noqa: S704 - every unsafe character escaped
-
 
 class _Filters(Schema):
     period = fields.String(load_default=None, validate=validate.OneOf(PERIOD_KINDS))

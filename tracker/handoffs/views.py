@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -45,13 +43,7 @@ class ActionForm(FlaskForm):
                          validate_choice=False)
 
 
-@bp.app_template_filter("business_duration")
-def business_duration(value: timedelta | None) -> str:
-    """Working time as hours and minutes."""
-    if value is None:
-        return ""
-    minutes = int(abs(value).total_seconds() // 60)
-    return _("%(hours)s h %(minutes)s min", hours=minutes // 60, minutes=minutes % 60)
+
 
 
 def _filters():

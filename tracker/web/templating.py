@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import plotly.io as pio
 from babel.dates import format_datetime as babel_datetime
 from flask import Flask, current_app
 from flask_babel import format_datetime, format_decimal, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from tracker.web.labels import TEMPLATE_GLOBALS
 
@@ -49,6 +53,34 @@ def in_zone(value: datetime | None, zone: str | None = None, fmt: str = "medium"
     return f"{shown} ({name})"
 
 
+def business_duration(value: timedelta | None) -> str:
+    """Working time as hours and minutes."""
+    if value is None:
+        return ""
+    minutes = int(abs(value).total_seconds() // 60)
+    return _("%(hours)s h %(minutes)s min", hours=minutes // 60, minutes=minutes % 60)
+
+
+_JS_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027", "\u2028": "\\u2028",
+               "\u2029": "\\u2029"}
+
+
+def figure_json(figure) -> Markup:
+    """A figure as JSON that is safe inside <script type="application/json"> (U+2028/2029 included).
+
+    Plain dict figures go straight to the C JSON encoder (ASCII only, so U+2028/2029 and every
+    non-ASCII character leave as \\u escapes); go.Figure goes through plotly's encoder.
+    """
+    if isinstance(figure, dict):
+        text = json.dumps(figure, separators=(",", ":"), allow_nan=False)
+    else:
+        text = pio.to_json(figure, validate=False, remove_uids=True)
+    for character, escaped in _JS_ESCAPES.items():
+        if character in text:
+            text = text.replace(character, escaped)
+    return Markup(text)  # noqa: S704 - every unsafe character escaped
+
+
 def init_templating(app: Flask) -> None:
     """Register filters and globals used by every template."""
 
@@ -62,6 +94,8 @@ def init_templating(app: Flask) -> None:
         }
 
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
+    app.jinja_env.filters["business_duration"] = business_duration
+    app.jinja_env.filters["figure_json"] = figure_json
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["decimal"] = lambda value, fmt=None: format_decimal(value, fmt) if value is not None else ""
 
