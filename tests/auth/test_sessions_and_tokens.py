@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from tests import factories
@@ -64,22 +65,15 @@ def test_cookie_replayed_after_sign_out_is_refused(app, client, auth):
     assert other.get("/").status_code == 302
 
 
-def test_idle_session_times_out(client, auth):
+@pytest.mark.parametrize(("aged", "hours"), [(("last_seen_at",), 2), (("created_at", "last_seen_at"), 13)],
+                         ids=["idle", "absolute"])
+def test_a_session_times_out(client, auth, aged, hours):
     user = factories.make_user()
     db.session.commit()
     auth.login(user)
     record = db.session.scalar(select(AuthSession))
-    record.last_seen_at = utcnow() - timedelta(hours=2)
-    db.session.commit()
-    assert client.get("/").status_code == 302
-
-
-def test_absolute_session_timeout(client, auth):
-    user = factories.make_user()
-    db.session.commit()
-    auth.login(user)
-    record = db.session.scalar(select(AuthSession))
-    record.created_at = record.last_seen_at = utcnow() - timedelta(hours=13)
+    for column in aged:
+        setattr(record, column, utcnow() - timedelta(hours=hours))
     db.session.commit()
     assert client.get("/").status_code == 302
 

@@ -208,8 +208,9 @@ class _Importer:
                     pending_keys.add(key)
                     if reasons:
                         self.pending_audit.append((pending[-1][1], reasons))
-            except _RowError as exc:
-                self.report.error(row_number, exc.field, exc.message)
+            except (_RowError, InvalidInput) as exc:
+                error = exc if isinstance(exc, _RowError) else _RowError.of(exc)
+                self.report.error(row_number, error.field, error.message)
         self._insert(pending)
         db.session.flush()
 
@@ -282,11 +283,8 @@ class _Importer:
         consumer_id = self.departments[code]
         if isinstance(consumer_id, _RowError):
             raise consumer_id
-        offered = consumer_id != target.provider_id and (target.consumers is None or consumer_id in target.consumers)
-        try:
-            check_offered(offered, code)
-        except InvalidInput as exc:
-            raise _RowError.of(exc) from None
+        check_offered(consumer_id != target.provider_id
+                      and (target.consumers is None or consumer_id in target.consumers), code)
         return consumer_id
 
     def _check_times(self, data: dict, provider_id: int) -> list[str]:
@@ -295,20 +293,11 @@ class _Importer:
         reasons = []
         for name in ("requested_at", "delivered_at"):
             value = data.get(name)
-            try:
-                check_not_future(value, name, self.now)
-            except InvalidInput as exc:
-                raise _RowError.of(exc) from None
+            check_not_future(value, name, self.now)
             if value is not None:
-                try:
-                    reasons += fairness.check_time(None, provider_id, value, name, self.now, far_allowed=True,
-                                                   cutoff=self.cutoff)
-                except InvalidInput as exc:
-                    raise _RowError(name, exc.message) from None
-        try:
-            check_delivered_after_request(data["requested_at"], data.get("delivered_at"))
-        except InvalidInput as exc:
-            raise _RowError.of(exc) from None
+                reasons += fairness.check_time(None, provider_id, value, name, self.now, far_allowed=True,
+                                               cutoff=self.cutoff)
+        check_delivered_after_request(data["requested_at"], data.get("delivered_at"))
         return reasons
 
     # -- writing --------------------------------------------------------------------------

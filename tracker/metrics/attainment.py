@@ -125,10 +125,7 @@ def _consumer_condition(own: int | None, provider_id: int) -> list:
 
 def commitment_budget(own: int | None, commitment: ServiceCommitment, prange: PeriodRange) -> dict:
     """One commitment's budget per period (the caller checked that the reader may see the commitment)."""
-    found = attainment_by(prange.kind, prange.starts, [], Handoff.commitment_version_id.in_(
-        select(CommitmentVersion.id).where(CommitmentVersion.commitment_id == commitment.id)),
-        *_consumer_condition(own, commitment.provider_id))
-    return _budget(commitment, {start: counts for (start,), counts in found.items()}, prange)
+    return commitment_budgets(own, [commitment], prange)[0]
 
 
 def commitment_budgets(own: int | None, commitments: list[ServiceCommitment], prange: PeriodRange) -> list[dict]:

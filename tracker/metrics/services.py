@@ -345,8 +345,7 @@ def scorecard(user: User, department: Department, prange: PeriodRange, locale: s
 
     `locale` names the reader's language for the department's name.
     """
-    require_own_department(user, department.id, "You may see only your own department's scorecard.")
-    own = visible_department(user)
+    own = require_own_department(user, department.id, "You may see only your own department's scorecard.")
     k = k_threshold()
     commitments = db.session.scalars(select(ServiceCommitment).where(
         ServiceCommitment.provider_id == department.id, ServiceCommitment.status != "draft")

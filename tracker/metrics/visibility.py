@@ -29,11 +29,14 @@ def require_pair_visible(user: User, provider_id: int, consumer_id: int) -> None
         raise Forbidden("You may see only the pairs in which your department is the provider or the consumer.")
 
 
-def require_own_department(user: User, department_id: int, message: str) -> None:
-    """Department-wide views (a scorecard, a provider's consumers) are for that department's people."""
+def require_own_department(user: User, department_id: int, message: str) -> int | None:
+    """Department-wide views (a scorecard, a provider's consumers) are for that department's people.
+
+    Returns what visible_department returns, for the caller's further filters."""
     own = visible_department(user)
     if own is not None and own != department_id:
         raise Forbidden(message)
+    return own
 
 
 def pair_filter(table, own: int | None) -> ColumnElement[bool]:
