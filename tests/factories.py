@@ -17,6 +17,7 @@ from tracker.models import (
     Department,
     Handoff,
     Rating,
+    RatingReason,
     ServiceCommitment,
     User,
 )
@@ -127,7 +128,9 @@ def make_handoff(commitment: ServiceCommitment | None = None, consumer: Departme
 
 
 def make_rating(handoff: Handoff | None = None, rater: User | None = None, satisfaction: int = 4,
-                collaboration: int = 4, comment: str | None = None) -> Rating:
+                collaboration: int = 4, comment: str | None = None, created_at: datetime | None = None,
+                reasons: tuple[str, ...] = ()) -> Rating:
+    """A plain ORM rating (the metric rollups follow it when the session flushes)."""
     handoff = handoff or make_handoff(delivered_at=datetime.now(UTC) - timedelta(days=1))
     rater = rater or make_user(department=handoff.consumer)
     rating = Rating(
@@ -139,7 +142,10 @@ def make_rating(handoff: Handoff | None = None, rater: User | None = None, satis
         satisfaction=satisfaction,
         collaboration=collaboration,
         comment=comment,
+        reasons=[RatingReason(tag=tag) for tag in reasons],
     )
+    if created_at is not None:
+        rating.created_at = rating.updated_at = created_at
     db.session.add(rating)
     db.session.flush()
     return rating

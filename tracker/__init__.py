@@ -58,6 +58,10 @@ def create_app(config: Config | dict | None = None) -> Flask:
 
     init_database(app)
 
+    from tracker.metrics.rollups import follow_rating_writes
+
+    follow_rating_writes()
+
     from tracker.auth.login import init_auth
 
     init_auth(app)

@@ -342,15 +342,17 @@ class Rating(db.Model):
     handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"), index=True)
     # NULL once the rater's personal data is erased: the rating stays in the aggregates.
     rater_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # The columns the metric rollups sum load their old value when set (active_history), so
+    # that a flush knows what a change took away (tracker/metrics/rollups.py).
     # A stable pseudonym of the rater, so distinct raters can still be counted after erasure.
-    rater_key: Mapped[int] = mapped_column(Integer)
+    rater_key: Mapped[int] = mapped_column(Integer, active_history=True)
     # Copied from the handoff so that metrics group ratings without a join.
-    provider_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="RESTRICT"))
-    consumer_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="RESTRICT"))
-    satisfaction: Mapped[int] = mapped_column(SmallInteger)
-    collaboration: Mapped[int] = mapped_column(SmallInteger)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="RESTRICT"), active_history=True)
+    consumer_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="RESTRICT"), active_history=True)
+    satisfaction: Mapped[int] = mapped_column(SmallInteger, active_history=True)
+    collaboration: Mapped[int] = mapped_column(SmallInteger, active_history=True)
     comment: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, active_history=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     handoff: Mapped[Handoff] = relationship()

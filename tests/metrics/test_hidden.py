@@ -17,7 +17,7 @@ from tracker.metrics import periods, ranges, services
 from tracker.metrics.differencing import PeriodGuard
 from tracker.metrics.hidden import StoredGuard, period_guard, rebuild_decisions, stored_k
 from tracker.metrics.models import MetricHiddenPeriod, MetricHiddenState, MetricPeriod
-from tracker.metrics.rollups import RatingSnapshot, apply_rating_change, rebuild_rollups
+from tracker.metrics.rollups import rebuild_rollups
 from tracker.models import Rating
 
 K = 3
@@ -27,8 +27,8 @@ DAYS = 130
 
 
 def _random_writes(rng: random.Random, steps: int, check=None) -> Org:
-    """Ratings made, re-scored and deleted as the ratings service does, at random; `check()` runs
-    after every 40 of them."""
+    """Ratings made, re-scored and deleted at random, as plain ORM rows; `check()` runs after every
+    40 of them."""
     org = Org()
     ratings = []
     for step in range(1, steps + 1):
@@ -40,16 +40,12 @@ def _random_writes(rng: random.Random, steps: int, check=None) -> Org:
                                     dt.datetime.combine(day, dt.time(rng.choice([1, 4, 20])), tzinfo=dt.UTC)))
         elif action < 0.85:
             rating = rng.choice(ratings)
-            before = RatingSnapshot.of(rating)
             rating.satisfaction = rng.randint(1, 5)
             db.session.flush()
-            apply_rating_change(before, RatingSnapshot.of(rating))
         else:
             rating = ratings.pop(rng.randrange(len(ratings)))
-            before = RatingSnapshot.of(rating)
             db.session.delete(rating)
             db.session.flush()
-            apply_rating_change(before, None)
         if check is not None and step % 40 == 0:
             check()
     db.session.commit()
@@ -152,8 +148,6 @@ def test_concurrent_writes_around_a_quarter_end_leave_the_decisions_a_rebuild_ma
                                     provider_id=provider_id, consumer_id=consumer_id, satisfaction=score,
                                     collaboration=score, created_at=instant)
                     db.session.add(rating)
-                    db.session.flush()
-                    apply_rating_change(None, RatingSnapshot.of(rating))
                     db.session.commit()
                 db.session.remove()
         except BaseException as exc:

@@ -1,4 +1,4 @@
-"""Building rated pairs quickly, with the rollups kept as the ratings service keeps them."""
+"""Building rated pairs quickly (the rollups follow the ratings as they flush)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from tests import factories
 from tests.databases import empty_all_tables
 from tracker.extensions import db
 from tracker.metrics.models import MetricHiddenState
-from tracker.metrics.rollups import RatingSnapshot, apply_rating_change
 
 
 class Org:
@@ -38,16 +37,11 @@ class Org:
         return self.raters[key]
 
     def rate(self, provider: str, consumer: str, rater: int, satisfaction: int, collaboration: int,
-             at: datetime, rollups: bool = True):
+             at: datetime):
         handoff = factories.make_handoff(self.commitment(provider), consumer=self.department(consumer),
                                          requested_at=at - timedelta(days=2), delivered_at=at - timedelta(days=1))
-        rating = factories.make_rating(handoff, rater=self.rater(consumer, rater), satisfaction=satisfaction,
-                                       collaboration=collaboration)
-        rating.created_at = at
-        db.session.flush()
-        if rollups:
-            apply_rating_change(None, RatingSnapshot.of(rating))
-        return rating
+        return factories.make_rating(handoff, rater=self.rater(consumer, rater), satisfaction=satisfaction,
+                                     collaboration=collaboration, created_at=at)
 
 
 def at(year: int, month: int, day: int, hour: int = 4) -> datetime:

@@ -9,7 +9,7 @@ from sqlalchemy import update
 from tests import factories
 from tracker.extensions import db
 from tracker.metrics.ranges import finished_starts
-from tracker.metrics.rollups import rebuild_rollups
+from tracker.metrics.rollups import bulk_rating_writes
 from tracker.models import Rating
 
 MARKER = "Qxv7marker"
@@ -38,8 +38,8 @@ def _rated_world(app, client, auth, world):
 def _move_into_last_quarter() -> None:
     """Every rating moves to the middle of the last finished quarter; the rollups follow."""
     middle = datetime.combine(finished_starts("quarter", 1)[0], time(4), tzinfo=UTC) + timedelta(days=20)
-    db.session.execute(update(Rating).values(created_at=middle, updated_at=middle))
-    rebuild_rollups()
+    with bulk_rating_writes():
+        db.session.execute(update(Rating).values(created_at=middle, updated_at=middle))
     db.session.commit()
 
 

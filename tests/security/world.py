@@ -22,8 +22,7 @@ from tests import factories
 from tracker.auth import services as auth_services
 from tracker.extensions import db
 from tracker.metrics.ranges import finished_starts
-from tracker.metrics.rollups import RatingSnapshot, apply_rating_change
-from tracker.models import AuditEvent, Department, Handoff, RatingReason, ServiceCommitment, User
+from tracker.models import AuditEvent, Department, Handoff, ServiceCommitment, User
 
 MARKER_NAME = "Zyxq Marker"
 MARKER_EMAIL = "zyxq.marker@example.test"
@@ -97,12 +96,8 @@ class World:
 
 def _rate(handoff: Handoff, rater: User, at: datetime, satisfaction: int, comment: str | None,
           reasons: tuple[str, ...] = ()) -> None:
-    rating = factories.make_rating(handoff, rater=rater, satisfaction=satisfaction, collaboration=4,
-                                   comment=comment)
-    rating.reasons = [RatingReason(tag=t) for t in reasons]
-    rating.created_at = rating.updated_at = at
-    db.session.flush()
-    apply_rating_change(None, RatingSnapshot.of(rating))
+    factories.make_rating(handoff, rater=rater, satisfaction=satisfaction, collaboration=4, comment=comment,
+                          created_at=at, reasons=reasons)
 
 
 def build_world(marker_id: int | None = MARKER_ID) -> World:

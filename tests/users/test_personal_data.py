@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from tests import factories
+from tests.metrics.rollup_checks import brute_force, rollup_state
 from tracker.auth import services as auth_services
 from tracker.extensions import db
 from tracker.models import ApiToken, AuditEvent, AuthSession, Rating, User
@@ -88,6 +90,18 @@ def test_erasure_keeps_ratings_counted_but_linked_to_no_one(client, login_as):
     assert db.session.scalar(select(func.count()).select_from(Rating)) == 3
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.erase"))
     assert (event.actor_id, event.target_id, event.details) == (admin.id, rater_id, {})
+
+
+def test_erasure_moves_the_rollups_to_the_pseudonym_with_counts_unchanged(client, login_as):
+    rater = _rated_twice()
+    periods_before, _ = rollup_state()
+    login_as("admin")
+    assert client.post(f"/api/v1/users/{rater.id}/erase", json={"confirm": True}).status_code == 200
+    db.session.expire_all()
+    periods_after, raters_after = rollup_state()
+    assert periods_after == periods_before
+    assert not any(key[-1] == rater.id for key in raters_after)
+    assert rollup_state() == brute_force(ZoneInfo("Asia/Shanghai"))
 
 
 def test_erasure_removes_identity_password_sessions_and_tokens(app, client, login_as):

@@ -47,7 +47,7 @@ from tracker.demo import catalog
 from tracker.demo.bulk import RowBuffer, insert_rows, next_id, reset_sequences
 from tracker.demo.catalog import CommitmentText
 from tracker.extensions import db
-from tracker.metrics.rollups import rebuild_rollups
+from tracker.metrics.rollups import bulk_rating_writes
 from tracker.models import (
     AuditEvent,
     BusinessCalendar,
@@ -173,18 +173,15 @@ def seed_demo(seed: int = 2026, password: str = DEMO_PASSWORD, scale: str = "dem
                           ratings_target or settings.ratings_target, settings.chunk)
     start, end = demo_period(scale, today)
     builder = _Builder(seed, password, settings, start, end, progress)
-    summary = builder.run()
-    db.session.commit()
-    _rebuild_rollups(progress)
-    return summary
-
-
-def _rebuild_rollups(progress: Callable[[str], None]) -> None:
-    """Refresh the dashboards' precomputed sums from the ratings just loaded."""
-    progress("demo: rebuilding the metric rollups")
-    rebuild_rollups()
+    # The rows go in through the database driver, past the ORM: the rollups are rebuilt from
+    # them once at the end of the block.
+    with bulk_rating_writes():
+        summary = builder.run()
+        db.session.commit()
+        progress("demo: rebuilding the metric rollups")
     db.session.commit()
     progress("demo: metric rollups rebuilt")
+    return summary
 
 
 # ---------------------------------------------------------------------------------------------

@@ -158,7 +158,7 @@ def decide_quarters(quarters: list[dt.date], scopes: list[Scope] | None, k: int,
 def refresh_after_write(scopes: Iterable[Scope], days: Iterable[dt.date]) -> None:
     """Decide again what ratings on the given local days can change, for the given scopes.
 
-    Call after the atom rollups took the change, in the same transaction (rollups.apply_rating_change).
+    Call after the atom rollups took the change, in the same transaction (rollups.apply_rating_changes, from the flush).
     """
     k = stored_k()
     if k is None:

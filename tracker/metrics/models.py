@@ -15,6 +15,8 @@ each atom without grouping the ratings table on every request.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy import CheckConstraint, Date, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -24,8 +26,35 @@ from tracker.extensions import db
 _KIND_CHECK = "period_kind IN ('week', 'month', 'quarter')"
 
 
-class MetricPeriod(db.Model):
-    """Sums of satisfaction and collaboration for one scope and one whole period."""
+@dataclass(frozen=True)
+class RatingSum:
+    """One summed column of metric_periods: what one rating adds to it, in Python and in SQL."""
+
+    column: str
+    of: Callable[[int, int], int]  # (satisfaction, collaboration) -> the rating's contribution
+    sql: str  # the same over the ratings table's columns
+
+
+# Every summed column, in one place: the rollups' deltas, their rebuild and the table's columns
+# all follow this list (a new one needs an entry here and a migration).
+RATING_SUMS: tuple[RatingSum, ...] = (
+    RatingSum("n", lambda sat, col: 1, "1"),
+    RatingSum("sat_sum", lambda sat, col: sat, "satisfaction"),
+    RatingSum("sat_sq", lambda sat, col: sat * sat, "satisfaction * satisfaction"),
+    RatingSum("sat_good", lambda sat, col: 1 if sat >= 4 else 0, "CASE WHEN satisfaction >= 4 THEN 1 ELSE 0 END"),
+    RatingSum("col_sum", lambda sat, col: col, "collaboration"),
+    RatingSum("col_sq", lambda sat, col: col * col, "collaboration * collaboration"),
+)
+
+# The summed columns as a mixin, so that the table's columns are the list's.
+_SummedColumns = type("_SummedColumns", (), {
+    "__doc__": "The columns named by RATING_SUMS.",
+    **{rating_sum.column: mapped_column(Integer, nullable=False, default=0) for rating_sum in RATING_SUMS},
+})
+
+
+class MetricPeriod(_SummedColumns, db.Model):
+    """Sums of satisfaction and collaboration for one scope and one whole period (columns: RATING_SUMS)."""
 
     __tablename__ = "metric_periods"
     __table_args__ = (
@@ -38,13 +67,7 @@ class MetricPeriod(db.Model):
     period_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     provider_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     consumer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    n: Mapped[int] = mapped_column(Integer, default=0)
     raters: Mapped[int] = mapped_column(Integer, default=0)
-    sat_sum: Mapped[int] = mapped_column(Integer, default=0)
-    sat_sq: Mapped[int] = mapped_column(Integer, default=0)
-    sat_good: Mapped[int] = mapped_column(Integer, default=0)
-    col_sum: Mapped[int] = mapped_column(Integer, default=0)
-    col_sq: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class MetricPeriodRater(db.Model):

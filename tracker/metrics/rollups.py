@@ -1,48 +1,63 @@
-"""Keeping the rating rollups current.
+"""Keeping the rating rollups current: they follow every rating write on their own.
 
-Contract for the ratings service (call it inside the same transaction as the change):
+`follow_rating_writes()` (called once by the app factory) listens to the ORM session: every
+flush that inserts, deletes or changes a `Rating` moves that rating's contribution in the
+rollups, with SQL on the same connection in the same transaction. So the rollups and the ratings
+succeed or roll back together (a savepoint included), and a new writer cannot forget them: the
+ratings service, an import, a test factory and an erasure all write plain ORM rows. The changes
+of one flush are added up first, so a flush of many ratings costs one pass.
 
-    from tracker.metrics.rollups import RatingSnapshot, apply_rating_change
+Statements that write the ratings table in bulk (`update(Rating)`, `delete(Rating)`,
+`insert(Rating)` through the session) bypass the flush, so they are refused unless they run inside
+`with bulk_rating_writes():`, which rebuilds every rollup when the block ends. The demo loader
+writes its rows through the database driver directly, inside that block.
 
-    apply_rating_change(None, RatingSnapshot.of(rating))          # after inserting and flushing a rating
-    old = RatingSnapshot.of(rating); ...edit...; db.session.flush()
-    apply_rating_change(old, RatingSnapshot.of(rating))           # after changing scores (or anything else)
-    apply_rating_change(RatingSnapshot.of(rating), None)          # before or after deleting a rating
-    rekey_rater(old_key, new_key)                                  # when a rater's pseudonym changes
-
-`apply_rating_change` only executes SQL on `db.session`; it never commits, so the rollups and
-the rating succeed or fail together. Snapshots are plain values, so take the "old" one before
-changing the row. `rebuild_rollups()` recomputes everything from the ratings table with a few
-INSERT ... SELECT ... GROUP BY statements (after bulk loads; `flask --app wsgi metrics rebuild`).
+`rebuild_rollups()` recomputes everything from the ratings table with a few
+INSERT ... SELECT ... GROUP BY statements (`flask --app wsgi metrics rebuild`).
 
 What is kept, for every rating and every period kind (week, month, quarter) in the company's
 time zone (config COMPANY_TIMEZONE), in four scopes (the pair, the provider towards all, the
-consumer from all, the company): the count, sums and sums of squares of both scores, the count of
-satisfaction >= 4, and one row per distinct rater holding how many ratings that rater gave there.
-The same four scopes also keep, per *atom* (the part of an ISO week lying in one calendar month),
-one row per rater with that rater's number of ratings and the atom's count of such rows
-(metric_atom_raters, metric_atoms), which the differencing rule reads.
+consumer from all, the company): the sums named by `RATING_SUMS` (models.py), and one row per
+distinct rater holding how many ratings that rater gave there. The same four scopes also keep,
+per *atom* (the part of an ISO week lying in one calendar month), one row per rater with that
+rater's number of ratings and the atom's count of such rows (metric_atom_raters,
+metric_atoms), which the differencing rule reads.
 """
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, event, func, inspect, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from tracker.extensions import db
 from tracker.metrics.hidden import rebuild_decisions, refresh_after_write
-from tracker.metrics.models import MetricAtom, MetricAtomRater, MetricPeriod, MetricPeriodRater
+from tracker.metrics.models import (
+    RATING_SUMS,
+    MetricAtom,
+    MetricAtomRater,
+    MetricPeriod,
+    MetricPeriodRater,
+)
 from tracker.metrics.periods import PERIOD_KINDS, company_zone, local_day, period_start
 from tracker.metrics.sqlperiods import period_column
+from tracker.models import Rating
 
-SUM_FIELDS = ("n", "sat_sum", "sat_sq", "sat_good", "col_sum", "col_sq")
+SUM_COLUMNS = tuple(rating_sum.column for rating_sum in RATING_SUMS)
+
+
+class BulkRatingWriteRefused(RuntimeError):
+    """A statement would write the ratings table in bulk, past the rollups, outside bulk_rating_writes()."""
 
 
 @dataclass(frozen=True)
@@ -57,14 +72,86 @@ class RatingSnapshot:
     created_at: dt.datetime
 
     @classmethod
-    def of(cls, rating) -> RatingSnapshot:
-        return cls(rating.provider_id, rating.consumer_id, rating.rater_key, rating.satisfaction,
-                   rating.collaboration, rating.created_at)
+    def of(cls, rating: Rating) -> RatingSnapshot:
+        """The rating as it is now."""
+        return cls(*(getattr(rating, field.name) for field in fields(cls)))
+
+    @classmethod
+    def stored(cls, rating: Rating) -> RatingSnapshot:
+        """The rating as the database holds it, before the changes the session has not flushed."""
+        state = inspect(rating)
+        values = []
+        for field in fields(cls):
+            history = state.attrs[field.name].history
+            values.append(history.deleted[0] if history.deleted else getattr(rating, field.name))
+        return cls(*values)
+
+
+_PENDING = "tracker.metrics.rating_changes"
+_bulk_allowed: contextvars.ContextVar[bool] = contextvars.ContextVar("bulk_rating_writes", default=False)
+
+
+def follow_rating_writes() -> None:
+    """Make the rollups follow every flushed rating write (idempotent: listeners are added once)."""
+    for name, listener in (("before_flush", _collect_changes), ("after_flush", _apply_changes),
+                           ("after_soft_rollback", _forget_changes), ("do_orm_execute", _refuse_bulk)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
+def _collect_changes(session: Session, flush_context, instances) -> None:
+    """Before a flush: the stored state of every rating the flush will change or delete."""
+    changes: list[tuple[RatingSnapshot | None, Rating | None]] = []
+    for rating in session.dirty:
+        if isinstance(rating, Rating) and session.is_modified(rating, include_collections=False):
+            changes.append((RatingSnapshot.stored(rating), rating))
+    for rating in session.deleted:
+        if isinstance(rating, Rating):
+            changes.append((RatingSnapshot.stored(rating), None))
+    # New ratings are read after the flush, once their defaults (created_at) are filled in.
+    changes.extend((None, rating) for rating in session.new if isinstance(rating, Rating))
+    session.info[_PENDING] = changes
+
+
+def _apply_changes(session: Session, flush_context) -> None:
+    """After a flush wrote the rows: move their contributions in the rollups, all at once."""
+    pairs = []
+    for old, rating in session.info.pop(_PENDING, ()):
+        new = RatingSnapshot.of(rating) if rating is not None else None
+        if old != new:
+            pairs.append((old, new))
+    if pairs:
+        apply_rating_changes(pairs)
+
+
+def _forget_changes(session: Session, previous_transaction) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def _refuse_bulk(state: ORMExecuteState) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete) or _bulk_allowed.get():
+        return
+    # An ORM statement names an annotated copy of the table: compare by name.
+    if getattr(getattr(state.statement, "table", None), "name", None) == Rating.__tablename__:
+        raise BulkRatingWriteRefused(
+            "ratings are written in bulk past the rollups; do it inside tracker.metrics.rollups.bulk_rating_writes()")
+
+
+@contextmanager
+def bulk_rating_writes() -> Iterator[None]:
+    """Allow bulk statements on the ratings table; every rollup is rebuilt when the block ends."""
+    token = _bulk_allowed.set(True)
+    try:
+        yield
+    finally:
+        _bulk_allowed.reset(token)
+    db.session.flush()
+    rebuild_rollups()
 
 
 def _scopes(snapshot: RatingSnapshot) -> tuple[tuple[int, int], ...]:
-    p, c = snapshot.provider_id, snapshot.consumer_id
-    return ((p, c), (p, 0), (0, c), (0, 0))
+    provider, consumer = snapshot.provider_id, snapshot.consumer_id
+    return ((provider, consumer), (provider, 0), (0, consumer), (0, 0))
 
 
 def _deltas(snapshot: RatingSnapshot, sign: int, zone: ZoneInfo, sums: dict, raters: dict,
@@ -73,8 +160,7 @@ def _deltas(snapshot: RatingSnapshot, sign: int, zone: ZoneInfo, sums: dict, rat
     atom = (period_start(day, "week"), period_start(day, "month"))
     for provider, consumer in _scopes(snapshot):
         atom_raters[(provider, consumer, *atom, snapshot.rater_key)] += sign
-    s, c = snapshot.satisfaction, snapshot.collaboration
-    values = (1, s, s * s, 1 if s >= 4 else 0, c, c * c)
+    values = [rating_sum.of(snapshot.satisfaction, snapshot.collaboration) for rating_sum in RATING_SUMS]
     for kind in PERIOD_KINDS:
         start = period_start(day, kind)
         for provider, consumer in _scopes(snapshot):
@@ -89,16 +175,21 @@ def _insert(model):
     return (pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert)(model)
 
 
-def apply_rating_change(old: RatingSnapshot | None, new: RatingSnapshot | None) -> None:
-    """Move one rating's contribution from `old` to `new` (either may be None) in the rollups."""
+def apply_rating_changes(changes: Iterable[tuple[RatingSnapshot | None, RatingSnapshot | None]]) -> None:
+    """Move ratings' contributions from `old` to `new` (either may be None) in the rollups.
+
+    Called by the flush listener; it only executes SQL on `db.session` and never commits.
+    """
     zone = company_zone()
-    sums: dict = defaultdict(lambda: [0] * len(SUM_FIELDS))
+    sums: dict = defaultdict(lambda: [0] * len(RATING_SUMS))
     raters: dict = defaultdict(int)
     atom_raters: dict = defaultdict(int)
-    if old is not None:
-        _deltas(old, -1, zone, sums, raters, atom_raters)
-    if new is not None:
-        _deltas(new, +1, zone, sums, raters, atom_raters)
+    snapshots = []
+    for old, new in changes:
+        for snapshot, sign in ((old, -1), (new, +1)):
+            if snapshot is not None:
+                _deltas(snapshot, sign, zone, sums, raters, atom_raters)
+                snapshots.append(snapshot)
     rater_changes = _move_raters(MetricPeriodRater, ("period_kind", "period_start", "provider_id", "consumer_id"),
                                  raters)
     for key in sorted(set(sums) | set(rater_changes)):
@@ -111,9 +202,8 @@ def apply_rating_change(old: RatingSnapshot | None, new: RatingSnapshot | None) 
         if change:
             _move_count(MetricAtom, "raters", change, provider_id=provider, consumer_id=consumer,
                         week_start=week, month_start=month)
-    snapshots = [s for s in (old, new) if s is not None]
-    refresh_after_write({scope for s in snapshots for scope in _scopes(s)},
-                        {local_day(s.created_at, zone) for s in snapshots})
+    refresh_after_write({scope for snapshot in snapshots for scope in _scopes(snapshot)},
+                        {local_day(snapshot.created_at, zone) for snapshot in snapshots})
 
 
 def _move_raters(model, key_names: tuple[str, ...], changes: dict) -> dict:
@@ -146,12 +236,12 @@ def _move_count(model, column: str, change: int, **key) -> int:
 
 def _move_sums(key, values: list[int], rater_change: int) -> None:
     kind, start, provider, consumer = key
-    fields = dict(zip(SUM_FIELDS, values, strict=True))
-    set_ = {name: getattr(MetricPeriod, name) + value for name, value in fields.items()}
+    summed = dict(zip(SUM_COLUMNS, values, strict=True))
+    set_ = {name: getattr(MetricPeriod, name) + value for name, value in summed.items()}
     set_["raters"] = MetricPeriod.raters + rater_change
     where = (MetricPeriod.period_kind == kind, MetricPeriod.period_start == start,
              MetricPeriod.provider_id == provider, MetricPeriod.consumer_id == consumer)
-    if fields["n"] <= 0:
+    if summed["n"] <= 0:
         # The row exists (its ratings are being edited or removed). Databases check the proposed
         # row of an INSERT before ON CONFLICT, so negative deltas go through UPDATE.
         db.session.execute(update(MetricPeriod).where(*where).values(set_))
@@ -159,25 +249,14 @@ def _move_sums(key, values: list[int], rater_change: int) -> None:
         return
     statement = _insert(MetricPeriod).values(
         period_kind=kind, period_start=start, provider_id=provider, consumer_id=consumer,
-        raters=rater_change, **fields)
+        raters=rater_change, **summed)
     statement = statement.on_conflict_do_update(
         index_elements=["period_kind", "period_start", "provider_id", "consumer_id"], set_=set_)
     db.session.execute(statement)
 
 
-def rekey_rater(old_key: int, new_key: int) -> None:
-    """Move every rollup row of one rater to a new pseudonym (when a person is erased).
-
-    The new key must be unused, so no row can collide; counts stay exactly as they were.
-    """
-    for model in (MetricPeriodRater, MetricAtomRater):
-        db.session.execute(update(model).where(model.rater_key == old_key).values(rater_key=new_key))
-
-
 def rebuild_rollups() -> dict[str, int]:
     """Recompute every rollup from the ratings table in SQL; returns the row counts."""
-    from tracker.models import Rating
-
     dialect = db.session.get_bind().dialect.name
     zone = company_zone()
     first, last = db.session.execute(select(func.min(Rating.created_at), func.max(Rating.created_at))).one()
@@ -186,6 +265,9 @@ def rebuild_rollups() -> dict[str, int]:
     if first is None:
         rebuild_decisions(int(current_app.config["CONFIDENTIALITY_K"]))
         return {"periods": 0, "raters": 0, "atoms": 0, "atom_raters": 0, "hidden": 0}
+    summed = ", ".join(SUM_COLUMNS)
+    of_ratings = ", ".join(f"SUM({rating_sum.sql})" for rating_sum in RATING_SUMS)
+    of_pairs = ", ".join(f"SUM({column})" for column in SUM_COLUMNS)
     for kind in PERIOD_KINDS:
         start = period_column(dialect, kind, zone, "created_at", first, last)
         db.session.execute(text(
@@ -193,11 +275,8 @@ def rebuild_rollups() -> dict[str, int]:
             f"SELECT '{kind}', {start}, provider_id, consumer_id, rater_key, COUNT(*) FROM ratings "
             f"GROUP BY {start}, provider_id, consumer_id, rater_key"))
         db.session.execute(text(
-            "INSERT INTO metric_periods (period_kind, period_start, provider_id, consumer_id, n, raters, "
-            "sat_sum, sat_sq, sat_good, col_sum, col_sq) "
-            f"SELECT '{kind}', {start}, provider_id, consumer_id, COUNT(*), 0, SUM(satisfaction), "
-            "SUM(satisfaction * satisfaction), SUM(CASE WHEN satisfaction >= 4 THEN 1 ELSE 0 END), "
-            "SUM(collaboration), SUM(collaboration * collaboration) FROM ratings "
+            f"INSERT INTO metric_periods (period_kind, period_start, provider_id, consumer_id, raters, {summed}) "
+            f"SELECT '{kind}', {start}, provider_id, consumer_id, 0, {of_ratings} FROM ratings "
             f"GROUP BY {start}, provider_id, consumer_id"))
     for provider, consumer in (("provider_id", "0"), ("0", "consumer_id"), ("0", "0")):
         # A constant in GROUP BY would be read as a column position: group by the real columns only.
@@ -208,10 +287,8 @@ def rebuild_rollups() -> dict[str, int]:
             "WHERE provider_id > 0 AND consumer_id > 0 "
             f"GROUP BY {keys}, rater_key"))
         db.session.execute(text(
-            "INSERT INTO metric_periods (period_kind, period_start, provider_id, consumer_id, n, raters, "
-            "sat_sum, sat_sq, sat_good, col_sum, col_sq) "
-            f"SELECT period_kind, period_start, {provider}, {consumer}, SUM(n), 0, SUM(sat_sum), SUM(sat_sq), "
-            "SUM(sat_good), SUM(col_sum), SUM(col_sq) FROM metric_periods "
+            f"INSERT INTO metric_periods (period_kind, period_start, provider_id, consumer_id, raters, {summed}) "
+            f"SELECT period_kind, period_start, {provider}, {consumer}, 0, {of_pairs} FROM metric_periods "
             "WHERE provider_id > 0 AND consumer_id > 0 "
             f"GROUP BY {keys}"))
     db.session.execute(text(

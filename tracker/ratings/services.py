@@ -19,7 +19,6 @@ from tracker.departments.services import get_by_code
 from tracker.errors import Conflict, Forbidden, NotFound
 from tracker.extensions import db
 from tracker.handoffs.services import get_handoff, is_member
-from tracker.metrics.rollups import RatingSnapshot, apply_rating_change
 from tracker.models import Department, Handoff, Rating, RatingReason, User
 from tracker.types import utcnow
 
@@ -96,13 +95,11 @@ def rate(user: User, handoff_id: int, satisfaction: int, collaboration: int, rea
                 )
                 db.session.add(rating)
                 db.session.flush()
-                apply_rating_change(None, RatingSnapshot.of(rating))
             return rating, True
         except IntegrityError:
             rating = own_rating(user, handoff.id)
             if rating is None:
                 raise Conflict(_("The rating could not be saved; try again.")) from None
-    before = RatingSnapshot.of(rating)
     rating.satisfaction = satisfaction
     rating.collaboration = collaboration
     rating.comment = comment
@@ -112,7 +109,6 @@ def rate(user: User, handoff_id: int, satisfaction: int, collaboration: int, rea
     rating.reasons.extend(RatingReason(tag=t) for t in tags if t not in present)
     rating.updated_at = utcnow()
     db.session.flush()
-    apply_rating_change(before, RatingSnapshot.of(rating))
     return rating, False
 
 

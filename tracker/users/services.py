@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Select, delete, func, select
 
 from tracker.audit.services import record
 from tracker.auth.permissions import require_admin
@@ -13,7 +13,6 @@ from tracker.database import get_for_update
 from tracker.departments.services import get_by_code
 from tracker.errors import Conflict, InvalidInput, NotFound
 from tracker.extensions import db
-from tracker.metrics.rollups import rekey_rater
 from tracker.models import LOCALES, ROLES, ApiToken, AuditEvent, AuthSession, Rating, User
 from tracker.types import utcnow
 
@@ -271,13 +270,12 @@ def erase_user(actor: User, user_id: int) -> User:
         raise InvalidInput("Administrators cannot erase themselves.", field="user")
     if user.erased_at is not None:
         raise Conflict("This person's data was erased already.")
-    # Every rating of the person moves to one fresh pseudonym, in the ratings and in the
-    # rollups alike, so distinct-rater counts hold and nothing points back to the person.
-    old_keys = set(db.session.scalars(select(Rating.rater_key).where(Rating.rater_id == user.id).distinct()))
+    # Every rating of the person moves to one fresh pseudonym (the rollups follow the rows), so
+    # distinct-rater counts hold and nothing points back to the person.
     pseudonym = _fresh_pseudonym()
-    db.session.execute(update(Rating).where(Rating.rater_id == user.id).values(rater_id=None, rater_key=pseudonym))
-    for old_key in old_keys:
-        rekey_rater(old_key, pseudonym)
+    for rating in db.session.scalars(select(Rating).where(Rating.rater_id == user.id)).all():
+        rating.rater_id = None
+        rating.rater_key = pseudonym
     end_all_sessions(user)
     db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
     user.email = f"erased-{user.id}@invalid"
