@@ -1,17 +1,29 @@
-"""Rows with sensible defaults for tests: make_department(code="FIN"), make_user(role="lead")."""
+"""The one builder layer of the tests.
+
+Rows with sensible defaults (make_department(code="FIN"), make_user(role="lead"), make_rating, ...),
+then small organisations several folders start from (HandoffWorld, Org for rated pairs), the
+security world of tests/security, and the seeded demo organisation's handle. Ratings are plain ORM
+rows: the metric rollups follow them when the session flushes.
+"""
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 from flask import Flask
+from sqlalchemy import update
 from werkzeug.security import generate_password_hash
 
+from tests.databases import empty_all_tables
+from tracker.auth import services as auth_services
 from tracker.extensions import db
+from tracker.metrics.models import MetricHiddenState
+from tracker.metrics.ranges import finished_starts
 from tracker.models import (
+    AuditEvent,
     BusinessCalendar,
     CommitmentVersion,
     Department,
@@ -209,6 +221,206 @@ def pair_series(viewer: User, provider_code: str, consumer_code: str, prange):
     from tracker.metrics import services as metrics
 
     return metrics.pair_series(viewer, get_by_code(provider_code), get_by_code(consumer_code), prange)
+
+
+class Org:
+    """Departments, one commitment per provider, and raters per consumer, made on demand."""
+
+    def __init__(self) -> None:
+        self.departments: dict[str, object] = {}
+        self.commitments: dict[str, object] = {}
+        self.raters: dict[tuple[str, int], object] = {}
+
+    def department(self, code: str):
+        if code not in self.departments:
+            self.departments[code] = make_department(code=code)
+        return self.departments[code]
+
+    def commitment(self, provider: str):
+        if provider not in self.commitments:
+            self.commitments[provider] = make_commitment(provider=self.department(provider))
+        return self.commitments[provider]
+
+    def rater(self, consumer: str, number: int):
+        key = (consumer, number)
+        if key not in self.raters:
+            self.raters[key] = make_user(department=self.department(consumer))
+        return self.raters[key]
+
+    def rate(self, provider: str, consumer: str, rater: int, satisfaction: int, collaboration: int,
+             at: datetime):
+        handoff = make_handoff(self.commitment(provider), consumer=self.department(consumer),
+                                         requested_at=at - timedelta(days=2), delivered_at=at - timedelta(days=1))
+        return make_rating(handoff, rater=self.rater(consumer, rater), satisfaction=satisfaction,
+                                     collaboration=collaboration, created_at=at)
+
+
+def at(year: int, month: int, day: int, hour: int = 4) -> datetime:
+    """An aware UTC instant (04:00 UTC is noon in Shanghai)."""
+    return datetime(year, month, day, hour, tzinfo=UTC)
+
+
+def use_k(app, k: int) -> None:
+    """Configure k on a database without ratings, as a deployment that ran with this k from the start
+    (the stored differencing decisions hold for it)."""
+    app.config["CONFIDENTIALITY_K"] = k
+    db.session.execute(update(MetricHiddenState).values(k=k))
+
+
+def fresh_org(app, k: int, codes) -> Org:
+    """An empty database configured with k (use_k) and an organisation holding the departments `codes`."""
+    empty_all_tables()
+    use_k(app, k)
+    org = Org()
+    for code in codes:
+        org.department(code)
+    return org
+
+
+# ---------------------------------------------------------------------------------------------
+# The security world: one small organisation with something of every kind, for the app-wide
+# security tests (tests/security).
+#
+# A provider department serves a consumer department under a published commitment; a third
+# department and an executive department stand by. Six consumer raters (k = 5) rated two old
+# handoffs (in the last finished quarter) and one recent handoff with comments, so aggregates
+# and comments are shown. There is a draft, an open handoff, a delivered handoff waiting for a
+# rating, an API token and audit events. Every private text carries a unique word, so a test can
+# look for it in any answer.
+#
+# One rater is the marker: a unique name, email and user id that no answer to anyone else may
+# contain next to a rating.
+
+MARKER_NAME = "Zyxq Marker"
+MARKER_EMAIL = "zyxq.marker@example.test"
+MARKER_ID = 860417  # far above every id a test makes, so its digits appear nowhere by chance
+DRAFT_TITLE = "Qwv draft commitment title"
+OPEN_TITLE = "Qwv open handoff title"
+DELIVERED_TITLE = "Qwv delivered handoff title"
+RATED_TITLES = ("Qwv rated handoff one", "Qwv rated handoff two", "Qwv rated handoff three")
+MARKER_COMMENTS = ("Qwv marker comment one", "Qwv marker comment two", "Qwv marker comment three")
+OTHER_COMMENT = "Qwv colleague comment"
+RATERS = 5  # plus the marker: 6 distinct raters, above k = 5
+CALLERS = ("anonymous", "consumer_employee", "other_employee", "provider_lead", "other_lead", "leadership", "admin")
+
+_fresh = itertools.count(1)  # numbers for the fresh_* objects
+
+
+@dataclass
+class SecurityWorld:
+    """The organisation of build_security_world, with its private texts."""
+
+    provider: Department
+    consumer: Department
+    other: Department
+    executive: Department
+    calendar: object
+    published: ServiceCommitment
+    draft: ServiceCommitment
+    open: Handoff
+    delivered: Handoff
+    rated: list[Handoff]
+    people: dict[str, User]
+    token_id: int
+    token_secret: str
+    private: list[str] = field(default_factory=list)
+
+    # --- fresh objects for requests that use one up -------------------------------------------
+
+    def fresh_handoff(self, state: str = "open", title: str | None = None) -> Handoff:
+        now = datetime.now(UTC)
+        handoff = make_handoff(
+            commitment=self.published, consumer=self.consumer, title=title or OPEN_TITLE,
+            requested_at=now - timedelta(days=2),
+            delivered_at=now - timedelta(hours=1) if state == "delivered" else None,
+        )
+        if state == "paused":
+            handoff.status = "paused"
+        db.session.commit()
+        return handoff
+
+    def fresh_commitment(self, status: str = "published") -> ServiceCommitment:
+        commitment = make_commitment(
+            provider=self.provider, owner=self.people["provider_lead"], calendar=self.calendar, status=status,
+            title=DRAFT_TITLE if status == "draft" else f"Published commitment {next(_fresh)}",
+        )
+        db.session.commit()
+        return commitment
+
+    def fresh_user(self) -> User:
+        n = next(_fresh)
+        user = make_user(department=self.other, email=f"fresh{n}.person@example.test",
+                                   display_name=f"Fresh person {n}")
+        db.session.commit()
+        return user
+
+    def fresh_token(self, owner: str = "provider_lead") -> int:
+        token, _secret = auth_services.create_token(self.people[owner], name=f"fresh {next(_fresh)}")
+        db.session.commit()
+        return token.id
+
+    def unique(self, prefix: str) -> str:
+        return f"{prefix}{next(_fresh)}"
+
+
+def build_security_world(marker_id: int | None = MARKER_ID) -> SecurityWorld:
+    """Make the organisation and commit it; the marker gets a fixed, unusual id."""
+    provider = make_department(code="PRV", name="Provider Dept", name_zh="提供部")
+    consumer = make_department(code="CON", name="Consumer Dept", name_zh="消费部")
+    other = make_department(code="OTH", name="Other Dept")
+    executive = make_department(code="EXE", name="Executive Office")
+    calendar = make_calendar(name="Round the clock", timezone="UTC", country=None, weekdays=range(7),
+                                       hours=(("00:00", "00:00"),))
+    people = {
+        "provider_lead": make_user(role="lead", department=provider, email="prv.lead@example.test"),
+        "provider_employee": make_user(department=provider, email="prv.employee@example.test"),
+        "consumer_employee": make_user(department=consumer, email="con.employee@example.test"),
+        "consumer_lead": make_user(role="lead", department=consumer, email="con.lead@example.test"),
+        "other_employee": make_user(department=other, email="oth.employee@example.test"),
+        "other_lead": make_user(role="lead", department=other, email="oth.lead@example.test"),
+        "leadership": make_user(role="leadership", department=executive, email="exec@example.test"),
+        "admin": make_user(role="admin", email="admin.person@example.test"),
+    }
+    marker = User(id=marker_id, email=MARKER_EMAIL, display_name=MARKER_NAME, role="employee", department=consumer,
+                  password_hash=people["admin"].password_hash)
+    db.session.add(marker)
+    db.session.flush()
+    people["marker"] = marker
+    raters = [make_user(department=consumer, email=f"rater{i}@example.test") for i in range(RATERS)]
+    published = make_commitment(provider=provider, owner=people["provider_lead"], calendar=calendar,
+                                           title="Laptops for new hires", target_amount=Decimal("48"),
+                                           target_unit="calendar_hours")
+    draft = make_commitment(provider=provider, owner=people["provider_lead"], calendar=calendar,
+                                      status="draft", title=DRAFT_TITLE)
+
+    now = datetime.now(UTC)
+    old = datetime.combine(finished_starts("quarter", 1)[0], time(4), tzinfo=UTC) + timedelta(days=20)
+    recent = now - timedelta(days=2)
+    rated = []
+    for title, when in zip(RATED_TITLES, (old, old + timedelta(days=7), recent), strict=True):
+        handoff = make_handoff(commitment=published, consumer=consumer, title=title,
+                               requested_at=when - timedelta(days=3), delivered_at=when - timedelta(days=1))
+        rated.append(handoff)
+    for handoff, comment in zip(rated, MARKER_COMMENTS, strict=True):
+        when = handoff.delivered_at + timedelta(hours=6)
+        make_rating(handoff, rater=marker, satisfaction=2, comment=comment, created_at=when, reasons=("late",))
+        for i, rater in enumerate(raters):
+            make_rating(handoff, rater=rater, satisfaction=3 + i % 3, comment=OTHER_COMMENT if i == 0 else None,
+                        created_at=when + timedelta(minutes=i + 1))
+    open_handoff = make_handoff(commitment=published, consumer=consumer, title=OPEN_TITLE,
+                                          requested_at=now - timedelta(hours=5))
+    delivered = make_handoff(commitment=published, consumer=consumer, title=DELIVERED_TITLE,
+                                       requested_at=now - timedelta(days=2), delivered_at=now - timedelta(hours=3))
+    token, secret = auth_services.create_token(people["provider_lead"], name="Provider integration")
+    db.session.add(AuditEvent(actor_id=people["provider_lead"].id, action="commitment.publish",
+                              target_type="ServiceCommitment", target_id=published.id, details={"version": 1}))
+    db.session.commit()
+    emails = [u.email for u in (*people.values(), *raters)]
+    private = [DRAFT_TITLE, OPEN_TITLE, DELIVERED_TITLE, *RATED_TITLES, *MARKER_COMMENTS, OTHER_COMMENT, *emails,
+               secret]
+    return SecurityWorld(provider=provider, consumer=consumer, other=other, executive=executive, calendar=calendar,
+                 published=published, draft=draft, open=open_handoff, delivered=delivered, rated=rated,
+                 people=people, token_id=token.id, token_secret=secret, private=private)
 
 
 @dataclass

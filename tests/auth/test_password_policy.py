@@ -10,7 +10,7 @@ import zxcvbn
 from sqlalchemy import select
 
 from tests import factories
-from tests.i18n.test_catalog import _translations
+from tests.i18n.reading import translations
 from tracker.auth import passwords
 from tracker.errors import InvalidInput
 from tracker.extensions import db
@@ -116,5 +116,5 @@ def test_every_message_zxcvbn_can_give_is_listed_for_translation():
 
 
 def test_every_message_zxcvbn_can_give_has_a_chinese_translation():
-    translations = _translations()
-    assert sorted(m for m in _zxcvbn_messages() if not translations.get(m)) == []
+    table = translations()
+    assert sorted(m for m in _zxcvbn_messages() if not table.get(m)) == []

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.conftest import screenshot, sign_in
-from tests.metrics.util import Org, use_k
+from tests.factories import Org, use_k
 from tracker.metrics import periods
 from tracker.metrics.periods import company_zone
 

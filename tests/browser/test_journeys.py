@@ -19,8 +19,8 @@ from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.conftest import screenshot, sign_in
-from tests.i18n.test_pages_zh import english_leftovers, english_messages, visible_text
-from tests.metrics.util import Org, at
+from tests.factories import Org, at
+from tests.i18n.reading import english_leftovers, english_messages, visible_text
 from tracker.extensions import db
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]

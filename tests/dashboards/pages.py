@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from tests.metrics.util import Org, at
+from tests.factories import Org, at
 from tracker.extensions import db
 
 

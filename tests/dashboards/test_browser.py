@@ -7,7 +7,7 @@ import pytest
 from tests import factories
 from tests.browser.conftest import backend, page, server, sign_in  # noqa: F401 - fixtures
 from tests.dashboards.pages import PAGES
-from tests.metrics.util import Org, at
+from tests.factories import Org, at
 from tracker.extensions import db
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]

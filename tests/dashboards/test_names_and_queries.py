@@ -7,7 +7,7 @@ import re
 from sqlalchemy import event
 
 from tests.dashboards.pages import PAGES, figure
-from tests.metrics.util import Org, at
+from tests.factories import Org, at
 from tracker.extensions import db
 
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-CATALOG = ROOT / "tracker" / "translations" / "zh" / "LC_MESSAGES" / "messages.po"
+from tests.i18n.reading import ROOT, translations
+
 METHODS = [("tracker/**.py", "python"), ("tracker/templates/**.html", "jinja2")]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
 
@@ -22,22 +19,9 @@ def _source_messages() -> set[str]:
     return found
 
 
-def _translations() -> dict[str, str]:
-    with CATALOG.open("rb") as handle:
-        catalog = read_po(handle)
-    table = {}
-    for message in catalog:
-        if not message.id:
-            continue
-        key = message.id if isinstance(message.id, str) else message.id[0]
-        value = message.string if isinstance(message.string, str) else message.string[0]
-        table[key] = "" if message.fuzzy else value
-    return table
-
-
 def test_every_interface_string_has_a_chinese_translation():
-    translations = _translations()
-    missing = sorted(m for m in _source_messages() if not translations.get(m))
+    table = translations()
+    missing = sorted(m for m in _source_messages() if not table.get(m))
     assert missing == [], f"{len(missing)} strings lack a Chinese translation: {missing[:20]}"
 
 
@@ -47,7 +31,7 @@ def test_translations_keep_their_placeholders():
     placeholder = re.compile(r"%\((\w+)\)[sd]")
     wrong = {
         msgid: text
-        for msgid, text in _translations().items()
+        for msgid, text in translations().items()
         if text and sorted(placeholder.findall(msgid)) != sorted(placeholder.findall(text))
     }
     assert wrong == {}

@@ -10,16 +10,14 @@ that any English left on a page comes from the interface, not from the data.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
-from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import select
 
 from tests import factories
-from tests.i18n.test_catalog import _translations
-from tests.metrics.util import Org, at
+from tests.factories import Org, at
+from tests.i18n.reading import english_leftovers, english_messages, visible_text
 from tracker.audit.services import record
 from tracker.extensions import db
 from tracker.models import Handoff, HandoffEvent, RatingReason
@@ -30,77 +28,7 @@ SKIPPED_ENDPOINTS = {
     "web.api_docs",  # Swagger UI, a third-party tool for developers, in English only
     "admin.export_person",  # JSON
 }
-# Words that are right in a Chinese page: the other language's own name in the language switch,
-# the time zones of the IANA database, brand and format names.
-ALLOWED_WORDS = {"English", "Asia", "Shanghai", "America", "York", "Europe", "Berlin", "IANA", "YYYY", "CSAT",
-                 "JSON"}
-# Audit actions such as "commitment.publish" are codes, shown as such.
-CODE = re.compile(r"[a-z_]+(\.[a-z_]+)+")
-ACCESSIBLE_ATTRIBUTES = ("aria-label", "title", "placeholder", "alt")
-EMAIL = re.compile(r"[\w.+-]+@[\w.-]+")
-WORD = re.compile(r"[A-Za-z]{4,}")
-
-
-class VisibleText(HTMLParser):
-    """The text a reader sees or hears on a page, one string per text node or attribute."""
-
-    HIDDEN = {"script", "style", "code", "template"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.hidden_depth = 0
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.HIDDEN:
-            self.hidden_depth += 1
-        values = dict(attrs)
-        for name in ACCESSIBLE_ATTRIBUTES:
-            if values.get(name):
-                self.parts.append(values[name])
-        if tag == "input" and values.get("type") in ("submit", "button") and values.get("value"):
-            self.parts.append(values["value"])
-
-    def handle_endtag(self, tag):
-        if tag in self.HIDDEN and self.hidden_depth:
-            self.hidden_depth -= 1
-
-    def handle_data(self, data):
-        if not self.hidden_depth and data.strip():
-            self.parts.append(" ".join(data.split()))
-
-
-def visible_text(html: str) -> list[str]:
-    parser = VisibleText()
-    parser.feed(html)
-    return parser.parts
-
-
-def english_messages() -> list[str]:
-    """Catalog messages of two words or more whose Chinese differs from the English."""
-    return sorted(
-        (msgid for msgid, text in _translations().items() if len(msgid.split()) >= 2 and text and text != msgid),
-        key=len, reverse=True,
-    )
-
-
-def english_leftovers(parts: list[str], messages: list[str]) -> list[str]:
-    found = []
-    for part in parts:
-        if CODE.fullmatch(part):
-            continue
-        text = EMAIL.sub(" ", part)
-        for message in messages:
-            fixed = re.sub(r"%\(\w+\)[sd]|%\(\w+\)\.\d+f", "", message).strip()
-            if len(fixed.split()) >= 2 and fixed in text:
-                found.append(f"message {message!r} in {part!r}")
-        words = [w for w in WORD.findall(text) if w not in ALLOWED_WORDS]
-        if words:
-            found.append(f"words {words} in {part!r}")
-    return found
-
-
-class World:
+class ChineseWorld:
     """Departments, people, a calendar, commitments, handoffs and ratings, all named in Chinese."""
 
     def __init__(self) -> None:
@@ -162,7 +90,7 @@ EXTRA_URLS = (
 )
 
 
-def _page_urls(app, world: World) -> list[str]:
+def _page_urls(app, world: ChineseWorld) -> list[str]:
     from flask import url_for
 
     arguments = world.arguments()
@@ -197,7 +125,7 @@ def _leftovers_for(client, auth, user, urls, messages) -> tuple[dict[str, list[s
 
 @pytest.mark.parametrize("role", ["admin", "leadership", "lead", "employee"])
 def test_pages_in_chinese_show_no_english_interface_text(app, client, auth, role):
-    world = World()
+    world = ChineseWorld()
     urls = _page_urls(app, world)
     problems, shown = _leftovers_for(client, auth, getattr(world, role), urls, english_messages())
     assert shown >= 8, f"only {shown} pages answered 200 for {role}"

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import factories
-from tests.metrics.util import at, fresh_org
+from tests.factories import at, fresh_org
 from tracker.extensions import db
 from tracker.metrics import confidentiality, services
 

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import factories
-from tests.metrics.util import Org, fresh_org, use_k
+from tests.factories import Org, fresh_org, use_k
 from tracker.departments.services import get_by_code
 from tracker.extensions import db
 from tracker.metrics import periods, ranges, services

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from tests.metrics.util import Org
+from tests.factories import Org
 from tracker.extensions import db
 from tracker.metrics import differencing, periods
 

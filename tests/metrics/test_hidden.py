@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from tests import factories
-from tests.metrics.util import Org, use_k
+from tests.factories import Org, use_k
 from tracker.database import read_only_transaction
 from tracker.extensions import db
 from tracker.metrics import periods, ranges, services

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
+from tests.factories import Org, at
 from tests.metrics.rollup_checks import brute_force, rollup_state
-from tests.metrics.util import Org, at
 from tracker.extensions import db
 from tracker.metrics.models import MetricAtom, MetricAtomRater
 from tracker.metrics.periods import local_day, period_start

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests import factories
-from tests.metrics.util import Org, at
+from tests.factories import Org, at
 from tracker.departments.services import get_by_code
 from tracker.extensions import db
 from tracker.metrics import ranges, services

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tests import factories
-from tests.metrics.util import Org, use_k
+from tests.factories import Org, use_k
 from tracker.extensions import db
 from tracker.metrics import periods, ranges, services
 from tracker.metrics.periods import company_zone

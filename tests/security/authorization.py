@@ -1,11 +1,11 @@
 """What each caller may do on each route: the table that the authorization tests hold the app to.
 
-One column per caller of tests/security/world.py; LOGIN stands for a redirect to sign-in.
+One column per caller of build_security_world in tests/factories.py; LOGIN stands for a redirect to sign-in.
 """
 
 from __future__ import annotations
 
-from tests.security.world import CALLERS
+from tests.factories import CALLERS
 
 LOGIN = "login"  # a redirect to the sign-in page
 DENIED = {401, 403, 404}

@@ -1,4 +1,4 @@
-"""How to call every route of the app against a World: the URL with its arguments and a valid body.
+"""How to call every route of the app against a SecurityWorld: the URL with its arguments and a valid body.
 
 Each entry is (endpoint, method) -> a function (world, caller) -> (url, request keyword arguments).
 Requests that use an object up (deliver, publish, erase ...) get a fresh object, so that no call
@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from tests import factories
-from tests.security.world import MARKER_ID, World
+from tests.factories import MARKER_ID, SecurityWorld
 from tracker.extensions import db
 from tracker.metrics.periods import label
 from tracker.metrics.ranges import finished_starts
@@ -25,7 +25,7 @@ UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 # Columns that reading may touch: when a session was last seen, when a token was last used.
 TOUCHED_COLUMNS = {"last_seen_at", "last_used_at"}
 
-Call = Callable[[World, str], tuple[str, dict]]
+Call = Callable[[SecurityWorld, str], tuple[str, dict]]
 NEW_PASSWORD = "cobalt ledger sunflower"  # a password the policy accepts
 
 
@@ -43,7 +43,7 @@ def _get(url: str) -> Call:
     return lambda w, caller: (url.format(w=w), {})
 
 
-def _commitment_form(w: World, title: str) -> dict:
+def _commitment_form(w: SecurityWorld, title: str) -> dict:
     return {"title": title, "description": "Delivered as promised.", "needs_from_consumer": "A request.",
             "target_amount": "3", "target_unit": "business_days", "attainment_target": "90",
             "satisfaction_target": "4", "calendar": str(w.calendar.id), "owner": str(w.people["provider_lead"].id),
@@ -55,30 +55,30 @@ def _calendar_form(name: str) -> dict:
             "country": "DE", "subdivision": "", "closures": "", "extra_working_days": "", "save": "Save"}
 
 
-def _commitment_json(w: World) -> dict:
+def _commitment_json(w: SecurityWorld) -> dict:
     return {"provider": w.provider.code, "title": w.unique("API commitment "), "description": "d",
             "needs_from_consumer": "n", "consumers": [], "target": {"amount": 2, "unit": "business_days"},
             "attainment_target": 0.95, "satisfaction_target": 4.0, "calendar": w.calendar.id,
             "owner": w.people["provider_lead"].email}
 
 
-def _import_csv(w: World) -> dict:
+def _import_csv(w: SecurityWorld) -> dict:
     body = f"commitment,consumer,title,external_ref\n{w.published.id},CON,Imported,{w.unique('REF-')}\n"
     return {"data": body, "content_type": "text/csv"}
 
 
-def _erase_form(w: World) -> tuple[str, dict]:
+def _erase_form(w: SecurityWorld) -> tuple[str, dict]:
     user = w.fresh_user()
     return f"/admin/people/{user.id}/erase", {"data": {"confirm_email": user.email}}
 
 
-def _person_form(w: World) -> tuple[str, dict]:
+def _person_form(w: SecurityWorld) -> tuple[str, dict]:
     user = w.fresh_user()
     return f"/admin/people/{user.id}", {"data": {"display_name": "Renamed person", "role": "employee",
                                                  "department": "OTH", "locale": "", "active": "y"}}
 
 
-def _login(w: World, caller: str) -> tuple[str, dict]:
+def _login(w: SecurityWorld, caller: str) -> tuple[str, dict]:
     user = factories.make_user(department=w.other)
     db.session.commit()
     return "/login", {"data": {"email": user.email, "password": factories.PASSWORD}}

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories import CALLERS, build_security_world
 from tests.security.authorization import DENIED, EXPECTED, LOGIN
 from tests.security.routes import CALLS, ordered, url_rules
-from tests.security.world import CALLERS, build_world
 
 
 def _status(response) -> int | str:
@@ -40,7 +40,7 @@ def test_every_route_and_method_is_in_the_table(app):
 
 @pytest.mark.parametrize("caller", CALLERS)
 def test_each_caller_gets_what_the_table_says_and_no_private_data_when_denied(client, auth, caller):
-    world = build_world()
+    world = build_security_world()
     if caller != "anonymous":
         auth.login(world.people[caller])
     own_email = world.people[caller].email if caller != "anonymous" else None

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 
 from tests import factories
+from tests.factories import build_security_world
 from tests.security.routes import CALLS, GET_URLS, UNSAFE, periods, snapshot, url_rules
-from tests.security.world import build_world
 from tracker.auth import services as auth_services
 from tracker.extensions import db
 
@@ -39,7 +39,7 @@ def _sign_in(client, user) -> None:
 
 
 def test_unsafe_routes_without_a_token_are_refused_and_write_nothing(csrf_app):
-    world = build_world()
+    world = build_security_world()
     client = csrf_app.test_client()
     _sign_in(client, world.people["admin"])
     wrong, writes = [], []
@@ -58,7 +58,7 @@ def test_unsafe_routes_without_a_token_are_refused_and_write_nothing(csrf_app):
 
 
 def test_api_writes_with_a_bearer_token_need_no_csrf_header(csrf_app):
-    world = build_world()
+    world = build_security_world()
     secrets = {}
     for caller in ("admin", *BEARER_CALLER.values()):
         _token, secrets[caller] = auth_services.create_token(world.people[caller], name="bearer")
@@ -77,7 +77,7 @@ def test_api_writes_with_a_bearer_token_need_no_csrf_header(csrf_app):
 
 
 def test_no_get_route_changes_state(csrf_app):
-    world = build_world()
+    world = build_security_world()
     client = csrf_app.test_client()
     _sign_in(client, world.people["admin"])
     when = periods()

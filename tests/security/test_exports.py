@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import build_security_world
 from tests.security.routes import GET_URLS, periods
-from tests.security.world import build_world
 from tracker.extensions import db
 from tracker.web.csvout import csv_cell, csv_text
 
@@ -45,7 +45,7 @@ def test_text_cells_are_quoted_and_numbers_are_bare():
 
 
 def test_the_handoff_export_neutralises_formulas_in_every_text_column(client, auth):
-    world = build_world()
+    world = build_security_world()
     handoff = world.fresh_handoff(title="=1+1")
     handoff.external_source, handoff.external_ref = "\t=cmd|' /C calc'!A0", "-2+3"
     db.session.commit()
@@ -57,7 +57,7 @@ def test_the_handoff_export_neutralises_formulas_in_every_text_column(client, au
 
 
 def test_the_scorecard_csv_neutralises_a_full_width_formula_in_a_commitment_title(client, auth):
-    world = build_world()
+    world = build_security_world()
     world.published.current_version.title = "\uff1dHYPERLINK(\"https://evil.example/\")"
     db.session.commit()
     auth.login(world.people["admin"])
@@ -77,7 +77,7 @@ def test_every_export_is_not_stored_by_a_cache(app, client, auth):
                if "GET" in rule.methods and (rule.rule.endswith(".csv") or "export" in rule.rule)}
     assert exports >= KNOWN_EXPORTS, "the finder should see every export the app has today"
     assert exports <= set(GET_URLS), "each export needs its URLs in tests/security/routes.py"
-    world = build_world()
+    world = build_security_world()
     auth.login(world.people["admin"])
     answers = {url: client.get(url) for endpoint in sorted(exports) for url in GET_URLS[endpoint](world, periods())}
     assert {url: r.status_code for url, r in answers.items() if r.status_code != 200} == {}

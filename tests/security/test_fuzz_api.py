@@ -82,13 +82,13 @@ CHECKS.append(positive_data_acceptance_beyond_stored_data)
 
 
 @dataclass
-class World:
+class SecurityWorld:
     tokens: dict[str, str]
     token_ids: dict[str, int]
     user_ids: dict[str, int]
 
 
-def build_world() -> World:
+def build_security_world() -> SecurityWorld:
     """Two departments with a commitment, handoffs in every state, ratings, and one user per role."""
     empty_all_tables()
     provider = factories.make_department(code="PRV", name="Provider")
@@ -113,10 +113,10 @@ def build_world() -> World:
         db.session.flush()
         tokens[role], token_ids[role] = secret, token.id
     db.session.commit()
-    return World(tokens, token_ids, {role: user.id for role, user in users.items()})
+    return SecurityWorld(tokens, token_ids, {role: user.id for role, user in users.items()})
 
 
-def _harms_caller(case, world: World, role: str) -> bool:
+def _harms_caller(case, world: SecurityWorld, role: str) -> bool:
     """True for an example that would take the caller's own access away."""
     path = case.operation.path
     params = case.path_parameters or {}
@@ -137,7 +137,7 @@ class Fuzzed:
         self.app = make_app(f"sqlite:///{path}")
         with self.app.app_context():
             upgrade()
-            self.world = build_world()
+            self.world = build_security_world()
             db.session.remove()
             db.engine.dispose()
         self.pristine = path.read_bytes()

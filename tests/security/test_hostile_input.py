@@ -26,9 +26,9 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 
+from tests.factories import build_security_world
 from tests.security.authorization import EXPECTED, LOGIN
 from tests.security.routes import CALLS, GET_URLS, periods
-from tests.security.world import build_world
 
 NUL = "\x00"
 SURROGATE = "\ud800"
@@ -84,7 +84,7 @@ class Client:
 
 @pytest.fixture
 def world(app):
-    return build_world()
+    return build_security_world()
 
 
 @pytest.fixture

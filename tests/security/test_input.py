@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import json
 
+from tests.factories import build_security_world
 from tests.security.routes import CALLS, UNSAFE, snapshot, url_rules
-from tests.security.world import build_world
 from tracker.extensions import db
 from tracker.models import Rating
 
@@ -60,7 +60,7 @@ def _writes_with_a_body(client, auth, world):
 
 
 def test_every_api_write_refuses_unknown_fields_and_writes_nothing(client, auth):
-    world = build_world()
+    world = build_security_world()
     spec = client.get("/api/v1/openapi.json").json
     accepted, changed, checked = [], [], 0
     for endpoint, method, caller in _writes_with_a_body(client, auth, world):
@@ -95,7 +95,7 @@ def test_the_writes_without_a_json_body_are_exactly_the_listed_ones(client):
 
 
 def test_import_rows_with_unknown_fields_create_nothing(client, auth):
-    world = build_world()
+    world = build_security_world()
     auth.login(world.people["admin"])
     row = {"commitment": world.published.id, "consumer": "CON", "title": "t", "external_ref": "R-1",
            "rater": 1, "created_at": "2020-01-01T00:00:00Z"}
@@ -105,7 +105,7 @@ def test_import_rows_with_unknown_fields_create_nothing(client, auth):
 
 
 def test_wrong_values_in_every_field_never_make_a_server_error(client, auth):
-    world = build_world()
+    world = build_security_world()
     errors = []
     for endpoint, method, caller in _writes_with_a_body(client, auth, world):
         url, kwargs = CALLS[endpoint, method](world, caller)
@@ -119,7 +119,7 @@ def test_wrong_values_in_every_field_never_make_a_server_error(client, auth):
 
 
 def test_scores_out_of_range_or_of_another_type_are_refused(client, auth):
-    world = build_world()
+    world = build_security_world()
     auth.login(world.people["consumer_employee"])
     url = f"/api/v1/handoffs/{world.delivered.id}/rating"
     statuses = set()
@@ -135,7 +135,7 @@ def test_scores_out_of_range_or_of_another_type_are_refused(client, auth):
 
 
 def test_ids_beyond_the_database_range_are_not_found(client, auth):
-    world = build_world()
+    world = build_security_world()
     auth.login(world.people["admin"])
     huge = 2**63
     answers = {
@@ -153,7 +153,7 @@ def test_ids_beyond_the_database_range_are_not_found(client, auth):
 
 
 def test_a_ten_megabyte_body_is_refused(client, auth):
-    world = build_world()
+    world = build_security_world()
     auth.login(world.people["admin"])
     big = "x" * (10 * 1024 * 1024)
     api = client.post("/api/v1/handoffs", data=json.dumps({"title": big}), content_type="application/json")

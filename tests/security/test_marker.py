@@ -1,6 +1,6 @@
 """The marker test: nothing the app shows to anyone else ties a rater to a rating.
 
-A rater with a unique name, email and user id (the marker, tests/security/world.py) rates several
+A rater with a unique name, email and user id (the marker, build_security_world in tests/factories.py) rates several
 handoffs with comments, through the API and the rating form, in a pair with six distinct raters
 (k = 5), so aggregates and comments are shown. Then every other role (the provider's lead and an
 employee, a colleague in the marker's own department, leadership, an administrator, an employee
@@ -25,8 +25,8 @@ import logging
 import pytest
 
 from tests import factories
+from tests.factories import MARKER_COMMENTS, MARKER_EMAIL, MARKER_ID, MARKER_NAME, RATED_TITLES, build_security_world
 from tests.security.routes import GET_URLS, STATIC_ENDPOINTS, periods
-from tests.security.world import MARKER_COMMENTS, MARKER_EMAIL, MARKER_ID, MARKER_NAME, RATED_TITLES, build_world
 from tracker.extensions import db
 
 ROLES = ("provider_lead", "provider_employee", "consumer_employee", "leadership", "admin", "other_employee")
@@ -62,7 +62,7 @@ def test_every_get_route_is_fetched(app):
 
 @pytest.fixture
 def marked_world(client, auth):
-    world = build_world()
+    world = build_security_world()
     _marker_rates(client, auth, world)
     # Five colleagues rate the same recent handoff, so its pair stays above k in the current period.
     for i in range(5):

@@ -29,8 +29,8 @@ import pytest
 from dashboards.figures import plotly_text
 from tests import factories
 from tests.browser.conftest import PageWatch, server, sign_in  # noqa: F401 (server is a fixture)
+from tests.factories import build_security_world
 from tests.security.routes import GET_URLS, periods
-from tests.security.world import build_world
 from tracker.auth import services as auth_services
 from tracker.extensions import db
 from tracker.models import AuditEvent, Rating
@@ -91,7 +91,7 @@ def backend(request) -> str:
 
 def _payload_world():
     """The trust world, with the corpus written into every free-text field."""
-    world = build_world()
+    world = build_security_world()
     for number, department in enumerate((world.provider, world.consumer, world.other, world.executive)):
         department.name = PROVIDER_NAME if number % 2 == 0 else CONSUMER_NAME
         department.name_zh = CORPUS[-200:]
@@ -189,7 +189,7 @@ CHART_TEXTS = """() => [...document.querySelectorAll('.js-plotly-plot svg text')
 
 
 def test_names_in_charts_are_text_not_links(app, browser, server):  # noqa: F811 (fixture)
-    world = build_world()
+    world = build_security_world()
     for department in (world.provider, world.consumer, world.other, world.executive):
         department.name = LINK
     world.published.current_version.title = LINK
@@ -216,7 +216,7 @@ def test_names_in_charts_are_text_not_links(app, browser, server):  # noqa: F811
 
 
 def test_reason_tags_are_not_free_text(app, client, auth):
-    world = build_world()
+    world = build_security_world()
     auth.login(world.people["consumer_employee"])
     before = db.session.scalar(db.select(db.func.count()).select_from(Rating))
     api = client.put(f"/api/v1/handoffs/{world.delivered.id}/rating",
