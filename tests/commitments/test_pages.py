@@ -150,6 +150,15 @@ def test_unknown_department_and_commitment_are_404(client, login_as):
     assert client.get("/commitments/424242").status_code == 404
 
 
+def test_comparing_with_a_missing_version_is_a_404_page_naming_the_version(client, login_as):
+    commitment = factories.make_commitment()
+    db.session.commit()
+    login_as("employee")
+    response = client.get(f"/commitments/{commitment.id}/compare?from=1&to=7")
+    assert response.status_code == 404
+    assert "The commitment has no version 7." in response.get_data(as_text=True)
+
+
 def test_form_post_without_csrf_token_is_refused(form_sign_in):
     _provider, _other, lead, calendar = factories.make_purchasing_organisation()
     db.session.commit()

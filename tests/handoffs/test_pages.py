@@ -36,3 +36,17 @@ def test_the_second_page_links_back_with_its_filters_and_without_a_second_page_n
     [previous] = _links(second.get_data(as_text=True), "Previous")
     assert second.status_code == 200
     assert sorted(previous.split("?")[1].split("&")) == ["consumer=SALES", "page=1", "status=open"]
+
+
+def test_a_handoff_that_cannot_be_seen_is_a_404_page_with_the_services_message_in_chinese(client, login_as, world):
+    login_as("employee", department=world.consumer, locale="zh")
+    response = client.get("/handoffs/424242")
+    assert response.status_code == 404
+    assert "不存在您可查看的编号为 424242 的交接事项。" in response.get_data(as_text=True)
+
+
+def test_an_unknown_department_filter_is_a_404_page_naming_the_code(client, login_as, world):
+    login_as("employee", department=world.consumer)
+    response = client.get("/handoffs?provider=NOPE", headers={"Accept-Language": "zh-CN"})
+    assert response.status_code == 404
+    assert "不存在代码为 NOPE 的部门。" in response.get_data(as_text=True)

@@ -21,6 +21,8 @@ from tracker.web.templating import reader_locale
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
 NO_DEPARTMENT = _l("None (administrators only)")
+# The services' field names that the people forms call otherwise.
+FORM_FIELDS = {"department_code": "department"}
 
 
 @bp.before_request
@@ -38,13 +40,6 @@ def _department_choices() -> list[SelectChoice]:
 def _page(query):
     page = request.args.get("page", 1, type=int)
     return db.paginate(query, page=max(1, min(page, 100_000)), per_page=PAGE_SIZE, error_out=False)
-
-
-def _show_errors(form, exc: DomainError) -> None:
-    """Put a service's refusal next to the field it concerns, or above the form."""
-    db.session.rollback()
-    for message in show_errors(form, exc, {"department_code": "department"}):
-        flash(message, "error")
 
 
 @bp.route("")
@@ -65,7 +60,9 @@ def people():
             )
             db.session.commit()
         except DomainError as exc:
-            _show_errors(form, exc)
+            db.session.rollback()
+            for message in show_errors(form, exc, FORM_FIELDS):
+                flash(message, "error")
             status = 422
         else:
             flash(_("%(email)s was added.", email=user.email), "success")
@@ -95,7 +92,9 @@ def person(user_id):
             )
             db.session.commit()
         except DomainError as exc:
-            _show_errors(form, exc)
+            db.session.rollback()
+            for message in show_errors(form, exc, FORM_FIELDS):
+                flash(message, "error")
             status = 422
             user = services.get_user(current_user, user_id)
         else:

@@ -13,6 +13,7 @@ from tracker.errors import InvalidInput
 from tracker.extensions import db
 from tracker.security.limits import password_check_limits, sign_in_limits
 from tracker.security.redirects import safe_next
+from tracker.web.forms import show_errors
 
 bp = Blueprint("auth", __name__)
 
@@ -58,8 +59,8 @@ def change_password():
             db.session.commit()
         except InvalidInput as exc:
             db.session.rollback()
-            for name in exc.errors or {}:
-                form[name].errors.append(exc.message)
+            for message in show_errors(form, exc):
+                flash(message, "error")
             g.wrong_password = "old_password" in (exc.errors or {})
         else:
             _fresh_cookie_session(user)

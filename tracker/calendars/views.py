@@ -25,6 +25,7 @@ from tracker.errors import InvalidInput
 from tracker.extensions import db
 from tracker.models import BusinessCalendar
 from tracker.types import utcnow
+from tracker.web.forms import show_errors
 from tracker.web.templating import reader_locale
 
 bp = Blueprint("calendars", __name__)
@@ -137,12 +138,7 @@ def _form_page(form: CalendarForm, calendar: BusinessCalendar | None):
             return redirect(url_for("calendars.detail", calendar_id=calendar.id))
         except InvalidInput as error:
             db.session.rollback()
-            for field, messages in (error.errors or {"_schema": [error.message]}).items():
-                target = getattr(form, field, None)
-                if target is not None and field not in ("save", "csrf_token"):
-                    target.errors = [*target.errors, *messages]
-                else:
-                    general.extend(messages)
+            general = show_errors(form, error)
     status = 422 if form.errors or general else 200
     return render_template("calendars/form.html", form=form, calendar=calendar, general=general,
                            zones=sorted(available_timezones()), countries=_country_choices()), status

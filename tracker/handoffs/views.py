@@ -11,9 +11,10 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from tracker.departments.services import get_by_code
 from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.handoffs import checks, fairness, services
+from tracker.handoffs import fairness, services
 from tracker.models import HANDOFF_STATUSES, PAUSE_REASONS
 from tracker.ratings import services as rating_services
 from tracker.web.csvout import csv_response
@@ -43,20 +44,11 @@ class ActionForm(FlaskForm):
                          validate_choice=False)
 
 
-
-
-
 def _filters():
-    """The list's filters from the URL; unknown values are ignored rather than trusted."""
+    """The list's filters from the URL: an unknown department is NotFound, an unknown status is ignored."""
     args = request.args
-    provider = consumer = None
-    try:
-        if args.get("provider"):
-            provider = checks.department_by_code(args["provider"][:16], "provider")
-        if args.get("consumer"):
-            consumer = checks.department_by_code(args["consumer"][:16], "consumer")
-    except DomainError:
-        abort(404)
+    provider = get_by_code(args["provider"][:16]) if args.get("provider") else None
+    consumer = get_by_code(args["consumer"][:16]) if args.get("consumer") else None
     status = args.get("status") if args.get("status") in HANDOFF_STATUSES else None
     return provider, consumer, status
 
@@ -128,10 +120,7 @@ def export_csv():
 
 @bp.route("/handoffs/<int(max=2147483647):handoff_id>")
 def detail(handoff_id: int):
-    try:
-        handoff = services.get_handoff(current_user, handoff_id)
-    except DomainError:
-        abort(404)
+    handoff = services.get_handoff(current_user, handoff_id)
     provider_side = services.acts_for_provider(current_user, handoff.provider_id)
     return render_template(
         "handoffs/detail.html", handoff=handoff, zone=handoff.version.calendar.timezone,
