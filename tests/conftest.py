@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from tests import databases, factories
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, REQUIRE_BROWSER, PageWatch
 from tests.databases import (
     BACKEND_STATES,
     BACKENDS,
@@ -18,6 +19,7 @@ from tests.databases import (
     empty_all_tables,
     prepared_database_url,
 )
+from tests.live import LiveServer
 from tracker.extensions import db
 
 
@@ -121,8 +123,6 @@ def login_as(client, auth):
 @pytest.fixture(scope="session")
 def browser():
     """One headless chromium per test process, shared by every browser test (tests/browser)."""
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, REQUIRE_BROWSER
-
     if not CHROMIUM.exists():
         if REQUIRE_BROWSER:
             pytest.fail(f"TRACKER_REQUIRE_BROWSER=1 but {CHROMIUM} is missing", pytrace=False)
@@ -133,6 +133,25 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def server(app, database_url):
+    """gunicorn serving the test's database; rows the test made are committed first."""
+    db.session.commit()
+    live = LiveServer(database_url, workers=2).start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh browser context on the live server, with a watch on errors and dialogs."""
+    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.watch = PageWatch(page)
+    yield page
+    context.close()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.helpers import screenshot, sign_in
 from tests.factories import Org, use_k
 from tracker.metrics import periods
 from tracker.metrics.periods import company_zone

@@ -18,7 +18,7 @@ from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.helpers import screenshot, sign_in
 from tests.factories import Org, at
 from tests.i18n.reading import english_leftovers, english_messages, visible_text
 from tracker.extensions import db

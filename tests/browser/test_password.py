@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests import factories
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.helpers import screenshot, sign_in
 
 
 def _fill(page, old: str, new: str) -> None:

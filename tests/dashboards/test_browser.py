@@ -5,12 +5,18 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.browser.conftest import backend, page, server, sign_in  # noqa: F401 - fixtures
+from tests.browser.helpers import sign_in
 from tests.dashboards.pages import PAGES
 from tests.factories import Org, at
 from tracker.extensions import db
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+
+@pytest.fixture(params=["sqlite"])
+def backend(request) -> str:
+    """Dashboards are drawn on SQLite, like the other browser journeys."""
+    return request.param
 
 TRACES_WITH_DATA = """
 Array.from(document.querySelectorAll('.dashboard-figure')).map(e => (e.data || []).filter(
@@ -18,7 +24,7 @@ Array.from(document.querySelectorAll('.dashboard-figure')).map(e => (e.data || [
 """
 
 
-def test_dashboards_draw_in_chromium_without_console_errors(page):  # noqa: F811
+def test_dashboards_draw_in_chromium_without_console_errors(page):
     org = Org()
     for i in range(6):
         org.rate("FIN", "HR", i, 4, 4, at(2026, 1, 10))
@@ -33,7 +39,7 @@ def test_dashboards_draw_in_chromium_without_console_errors(page):  # noqa: F811
     assert page.watch.errors == []
 
 
-def test_a_click_on_a_matrix_cell_opens_the_pair(page):  # noqa: F811
+def test_a_click_on_a_matrix_cell_opens_the_pair(page):
     org = Org()
     for i in range(6):
         org.rate("FIN", "HR", i, 4, 4, at(2026, 1, 10))
@@ -48,7 +54,7 @@ def test_a_click_on_a_matrix_cell_opens_the_pair(page):  # noqa: F811
     assert page.watch.errors == []
 
 
-def test_the_mode_bar_speaks_chinese_on_chinese_pages(page):  # noqa: F811
+def test_the_mode_bar_speaks_chinese_on_chinese_pages(page):
     org = Org()
     for i in range(6):
         org.rate("FIN", "HR", i, 4, 4, at(2026, 1, 10))

@@ -28,7 +28,7 @@ import pytest
 
 from dashboards.figures import plotly_text
 from tests import factories
-from tests.browser.conftest import PageWatch, server, sign_in  # noqa: F401 (server is a fixture)
+from tests.browser.helpers import PageWatch, sign_in
 from tests.factories import build_security_world
 from tests.security.routes import GET_URLS, periods
 from tracker.auth import services as auth_services
@@ -156,7 +156,7 @@ def _strings(value) -> set[str]:
     return set()
 
 
-def test_every_page_renders_the_corpus_as_text(app, browser, server):  # noqa: F811 (fixture)
+def test_every_page_renders_the_corpus_as_text(app, browser, server):
     world = _payload_world()
     problems, figure_strings, literal = [], set(), 0
     for role in ROLES:
@@ -188,7 +188,7 @@ CHART_LINKS = """() => [...document.querySelectorAll('.js-plotly-plot svg a')].m
 CHART_TEXTS = """() => [...document.querySelectorAll('.js-plotly-plot svg text')].map((t) => t.textContent)"""
 
 
-def test_names_in_charts_are_text_not_links(app, browser, server):  # noqa: F811 (fixture)
+def test_names_in_charts_are_text_not_links(app, browser, server):
     world = build_security_world()
     for department in (world.provider, world.consumer, world.other, world.executive):
         department.name = LINK
