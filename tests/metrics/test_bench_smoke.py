@@ -1,4 +1,4 @@
-"""Tiny runs of bench/dashboards.py and bench/rating_writes.py print their tables (full runs are not tests)."""
+"""Tiny runs of the bench scripts print their tables (full runs are not tests)."""
 
 from __future__ import annotations
 
@@ -35,3 +35,12 @@ def test_benches_print_their_tables_for_a_tiny_data_set(tmp_path):
     timed = [line.split() for line in writes.stdout.splitlines() if line.startswith("sqlite")]
     assert [" ".join(row[1:-3]) for row in timed] == ["rollups and decisions", "rollups alone"]
     assert all(float(row[-3]) > 0 and row[-1] == "5" for row in timed)  # p50 and the count
+
+
+def test_the_set_up_bench_prints_one_row_per_database():
+    result = subprocess.run([sys.executable, "bench/setup_per_test.py", "--count", "3", "--seconds", "30"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=240, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = [line.split() for line in result.stdout.splitlines() if line.startswith(("sqlite", "postgresql "))]
+    assert rows and rows[0][0] == "sqlite"
+    assert all(float(row[1]) > 0 and row[3] == "3" for row in rows)  # p50 and the count
