@@ -12,5 +12,5 @@ import pytest
 
 @pytest.fixture(params=["sqlite"])
 def backend(request) -> str:
-    """Browser journeys run on SQLite; the API and services are proved on both databases."""
+    """Browser journeys run on SQLite (tests/browser/helpers.ON_SQLITE says the same for a module elsewhere)."""
     return request.param

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from tracker.extensions import db
 
 CHROMIUM = Path(os.environ.get("TRACKER_CHROMIUM", "/usr/bin/chromium"))
@@ -12,6 +14,9 @@ REQUIRE_BROWSER = os.environ.get("TRACKER_REQUIRE_BROWSER") == "1"
 SCREENSHOTS = Path(
     os.environ.get("TRACKER_SCREENSHOTS_DIR", Path(__file__).resolve().parent.parent.parent / "test-artifacts")
 )
+# Browser tests run on SQLite; the API and services are proved on both databases. For a module
+# outside tests/browser (whose conftest sets this for the folder): pytestmark = [ON_SQLITE].
+ON_SQLITE = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

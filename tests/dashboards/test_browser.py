@@ -5,18 +5,12 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import ON_SQLITE, sign_in
 from tests.dashboards.pages import PAGES
 from tests.factories import Org, at
 from tracker.extensions import db
 
-pytestmark = [pytest.mark.browser, pytest.mark.server]
-
-
-@pytest.fixture(params=["sqlite"])
-def backend(request) -> str:
-    """Dashboards are drawn on SQLite, like the other browser journeys."""
-    return request.param
+pytestmark = [pytest.mark.browser, pytest.mark.server, ON_SQLITE]
 
 TRACES_WITH_DATA = """
 Array.from(document.querySelectorAll('.dashboard-figure')).map(e => (e.data || []).filter(

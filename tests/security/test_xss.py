@@ -24,16 +24,17 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from dashboards.figures import plotly_text
 from tests import factories
-from tests.browser.helpers import PageWatch, sign_in
+from tests.browser.helpers import ON_SQLITE, PageWatch, sign_in
 from tests.factories import build_security_world
 from tests.security.routes import GET_URLS, periods
 from tracker.auth import services as auth_services
 from tracker.extensions import db
 from tracker.models import AuditEvent, Rating
+
+# The corpus is rendered on SQLite, as every page a browser reads in the tests.
+pytestmark = [ON_SQLITE]
 
 TEMPLATE = "Xq5{{7*7}}"
 PAYLOADS = (
@@ -82,11 +83,6 @@ document.addEventListener("securitypolicyviolation",
 """
 FIGURES = """() => [...document.querySelectorAll('script[type="application/json"]')]
   .filter((s) => s.id.endsWith("-data")).map((s) => JSON.parse(s.textContent))"""
-
-
-@pytest.fixture(params=["sqlite"])
-def backend(request) -> str:
-    return request.param
 
 
 def _payload_world():

@@ -15,7 +15,7 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.models import Department
 from tracker.users import services
-from tracker.web.forms import show_errors
+from tracker.web.forms import flash_errors
 from tracker.web.templating import reader_locale
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -61,8 +61,7 @@ def people():
             db.session.commit()
         except DomainError as exc:
             db.session.rollback()
-            for message in show_errors(form, exc, FORM_FIELDS):
-                flash(message, "error")
+            flash_errors(form, exc, FORM_FIELDS)
             status = 422
         else:
             flash(_("%(email)s was added.", email=user.email), "success")
@@ -93,8 +92,7 @@ def person(user_id):
             db.session.commit()
         except DomainError as exc:
             db.session.rollback()
-            for message in show_errors(form, exc, FORM_FIELDS):
-                flash(message, "error")
+            flash_errors(form, exc, FORM_FIELDS)
             status = 422
             user = services.get_user(current_user, user_id)
         else:

@@ -13,7 +13,7 @@ from tracker.errors import InvalidInput
 from tracker.extensions import db
 from tracker.security.limits import password_check_limits, sign_in_limits
 from tracker.security.redirects import safe_next
-from tracker.web.forms import show_errors
+from tracker.web.forms import flash_errors
 
 bp = Blueprint("auth", __name__)
 
@@ -59,8 +59,7 @@ def change_password():
             db.session.commit()
         except InvalidInput as exc:
             db.session.rollback()
-            for message in show_errors(form, exc):
-                flash(message, "error")
+            flash_errors(form, exc)
             g.wrong_password = "old_password" in (exc.errors or {})
         else:
             _fresh_cookie_session(user)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from flask import flash
 from flask_wtf import FlaskForm
 
 from tracker.errors import DomainError
@@ -27,3 +28,9 @@ def show_errors(form: FlaskForm, error: DomainError, renames: Mapping[str, str] 
         else:
             general.extend(messages)
     return general
+
+
+def flash_errors(form: FlaskForm, error: DomainError, renames: Mapping[str, str] | None = None) -> None:
+    """Like show_errors, for pages that show the messages concerning no field as flashed alerts."""
+    for message in show_errors(form, error, renames):
+        flash(message, "error")
