@@ -9,11 +9,14 @@ inside the chart. Callers pass plain text; the builders escape it. Department co
 too where they are shown; period keys (`2026-01`, `2026-W05`, `2026-Q1`) are made by the
 metrics layer from digits and letters and are drawn as they come.
 
-Suppressed values arrive as dicts with `suppressed: True` (or as None) and are drawn as gaps:
-never a number and never a colour.
+Values arrive as objects with the attributes of `Estimate` (the metrics layer's published values
+fit it; so does any object with those attributes). Withheld values (`suppressed` true, or None)
+are drawn as gaps: never a number and never a colour.
 """
 
 from __future__ import annotations
+
+from typing import Protocol
 
 from plotly import graph_objects as go
 from plotly.subplots import make_subplots
@@ -34,8 +37,28 @@ def _layout(fig: go.Figure, title: str, height: int = 480) -> go.Figure:
     return fig
 
 
-def _shown(value) -> bool:
-    return bool(value) and not value.get("suppressed") and value.get("value") is not None
+class Estimate(Protocol):
+    """A value with its 95 % interval and counts; `raters` is None where counted from something else."""
+
+    n: int
+    raters: int | None
+    value: float | None
+    low: float | None
+    high: float | None
+    suppressed: bool
+
+
+class Point(Protocol):
+    """One period of a pair's trend: its label, ratings count and the metrics shown (None where withheld)."""
+
+    period: str
+    n: int
+
+    def metric(self, name: str) -> Estimate | None: ...
+
+
+def _shown(value: Estimate | None) -> bool:
+    return value is not None and not value.suppressed and value.value is not None
 
 
 class Figure(dict):
@@ -81,8 +104,9 @@ def _category_axis(codes: list[str], names: dict[str, str] | None, title: str, *
     return axis
 
 
-def matrix_figure(providers: list[str], consumers: list[str], cells: dict, title: str, value_label: str,
-                  suppressed_label: str, zmin: float | None = None, zmax: float | None = None,
+def matrix_figure(providers: list[str], consumers: list[str], cells: dict[tuple[str, str], Estimate],
+                  title: str, value_label: str, suppressed_label: str,
+                  zmin: float | None = None, zmax: float | None = None,
                   names: dict[str, str] | None = None, axis_titles: tuple[str, str] = ("provider", "consumer"),
                   empty_label: str = "–") -> Figure:
     """Providers (rows) x consumers (columns) of department codes; cells maps (provider, consumer) to a value.
@@ -96,10 +120,9 @@ def matrix_figure(providers: list[str], consumers: list[str], cells: dict, title
         for consumer in consumers:
             cell = cells.get((provider, consumer))
             if _shown(cell):
-                z_row.append(cell["value"])
-                raters = f", raters {cell['raters']}" if "raters" in cell else ""
-                text_row.append(f"{cell['value']:.2f} [{cell['low']:.2f}, {cell['high']:.2f}]<br>"
-                                f"n {cell.get('n', '')}{raters}")
+                z_row.append(cell.value)
+                raters = "" if cell.raters is None else f", raters {cell.raters}"
+                text_row.append(f"{cell.value:.2f} [{cell.low:.2f}, {cell.high:.2f}]<br>n {cell.n}{raters}")
             else:
                 z_row.append(None)
                 text_row.append(plotly_text(suppressed_label if cell else empty_label))
@@ -122,13 +145,13 @@ def _escape_template(text: str) -> str:
     return text.replace("%", "%%") if "%{" in text else text
 
 
-def _band(data: list, points: list[dict], metric: str, name: str, colour: str, axes: tuple[str, str],
+def _band(data: list, points: list[Point], metric: str, name: str, colour: str, axes: tuple[str, str],
           legend: bool) -> None:
     """The mean as a line with gaps, and its interval as one shaded polygon per run of shown periods."""
-    xs = [p["period"] for p in points]
+    xs = [p.period for p in points]
     runs, current = [], []
     for point in points:
-        if point.get(metric):
+        if point.metric(metric):
             current.append(point)
         elif current:
             runs.append(current)
@@ -137,13 +160,14 @@ def _band(data: list, points: list[dict], metric: str, name: str, colour: str, a
         runs.append(current)
     xaxis, yaxis = axes
     for run in runs:
-        x = [p["period"] for p in run]
+        x = [p.period for p in run]
         data.append({"type": "scatter", "x": x + x[::-1],
-                     "y": [p[metric]["high"] for p in run] + [p[metric]["low"] for p in run][::-1],
+                     "y": [p.metric(metric).high for p in run] + [p.metric(metric).low for p in run][::-1],
                      "fill": "toself", "fillcolor": colour + "33", "line": {"width": 0}, "mode": "lines",
                      "hoverinfo": "skip", "showlegend": False, "legendgroup": metric, "xaxis": xaxis,
                      "yaxis": yaxis})
-    data.append({"type": "scatter", "x": xs, "y": [p[metric]["value"] if p.get(metric) else None for p in points],
+    values = [p.metric(metric) for p in points]
+    data.append({"type": "scatter", "x": xs, "y": [value.value if value else None for value in values],
                  "mode": "lines+markers", "name": plotly_text(name), "line": {"color": colour}, "legendgroup": metric,
                  "showlegend": legend, "connectgaps": False, "xaxis": xaxis, "yaxis": yaxis})
 
@@ -159,7 +183,7 @@ def pair_trend_figure(series: dict, reverse: dict, labels: dict, names: dict[str
     gap, split = 0.03, 0.28 + 0.06
     for col, part in ((1, series), (2, reverse)):
         points = part["points"]
-        periods = [p["period"] for p in points]
+        periods = [p.period for p in points]
         top, bottom = ("x", "y") if col == 1 else ("x2", "y2"), ("x3", "y3") if col == 1 else ("x4", "y4")
         _band(data, points, "satisfaction", labels["satisfaction"], BLUE, top, col == 1)
         _band(data, points, "collaboration", labels["collaboration"], ORANGE, top, col == 1)
@@ -167,7 +191,7 @@ def pair_trend_figure(series: dict, reverse: dict, labels: dict, names: dict[str
             data.append({"type": "scatter", "x": periods, "y": [part["satisfaction_target"]] * len(points),
                          "mode": "lines", "name": plotly_text(labels["target"]), "line": {"color": RED, "dash": "dash"},
                          "showlegend": col == 1, "legendgroup": "target", "xaxis": top[0], "yaxis": top[1]})
-        data.append({"type": "bar", "x": periods, "y": [p["n"] for p in points], "name": plotly_text(labels["volume"]),
+        data.append({"type": "bar", "x": periods, "y": [p.n for p in points], "name": plotly_text(labels["volume"]),
                      "marker": {"color": GREY}, "showlegend": col == 1, "legendgroup": "volume",
                      "xaxis": bottom[0], "yaxis": bottom[1]})
         domain = [0, 0.5 - gap] if col == 1 else [0.5 + gap, 1]
@@ -179,7 +203,7 @@ def pair_trend_figure(series: dict, reverse: dict, labels: dict, names: dict[str
         layout[f"xaxis{below}"] = {**axis, "anchor": f"y{below}"}
         # Counts never go below zero; a direction without ratings shows an axis at 0, not -1..1.
         volume_axis = {"anchor": f"x{below}", "domain": [0, split - 0.06], "rangemode": "nonnegative"}
-        if not any(p["n"] for p in points):
+        if not any(p.n for p in points):
             volume_axis.update(range=[0, 1], tickvals=[0])
         layout[f"yaxis{below}"] = volume_axis
         provider, consumer = part["provider"], part["consumer"]
@@ -219,15 +243,15 @@ def burn_down_figure(commitments: list[dict], labels: dict) -> go.Figure:
     return _layout(fig, labels["title"], height=380)
 
 
-def by_consumer_figure(rows: list[dict], labels: dict, names: dict[str, str] | None = None) -> go.Figure:
-    """Satisfaction from each consumer with its interval; suppressed consumers are left out."""
-    shown = [r for r in rows if _shown(r)]
+def by_consumer_figure(values: dict[str, Estimate], labels: dict, names: dict[str, str] | None = None) -> go.Figure:
+    """Satisfaction from each consumer (code -> value) with its interval; suppressed consumers are left out."""
+    shown = [(code, value) for code, value in values.items() if _shown(value)]
     names = names or {}
     fig = go.Figure(go.Bar(
-        x=[plotly_text(names.get(r["consumer"], r["consumer"])) for r in shown], y=[r["value"] for r in shown],
+        x=[plotly_text(names.get(code, code)) for code, _ in shown], y=[value.value for _, value in shown],
         marker_color=BLUE, name=plotly_text(labels["satisfaction"]),
-        error_y={"type": "data", "symmetric": False, "array": [r["high"] - r["value"] for r in shown],
-                 "arrayminus": [r["value"] - r["low"] for r in shown]}))
+        error_y={"type": "data", "symmetric": False, "array": [value.high - value.value for _, value in shown],
+                 "arrayminus": [value.value - value.low for _, value in shown]}))
     fig.update_yaxes(range=[0, 5.2])
     return _layout(fig, labels["title"], height=380)
 

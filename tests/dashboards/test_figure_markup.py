@@ -12,27 +12,29 @@ import re
 import pytest
 
 from dashboards import figures
+from tracker.metrics.results import Attainment, PairPoint, Published
 
 EVIL = '<a href="https://evil.example/">x</a> & <br><b>bold</b>'
 SHOWN = figures.plotly_text(EVIL)
 OWN_MARKUP = re.compile(r"<br>|<extra>|</extra>")
-CELL = {"n": 7, "raters": 6, "value": 4.2, "low": 3.8, "high": 4.6}
+CELL = Published(n=7, raters=6, value=4.2, low=3.8, high=4.6)
 NAMES = {"FIN": EVIL, "HR": EVIL + " 2"}
-POINT = {"period": "2026-01", "n": 7, "satisfaction": CELL, "collaboration": CELL, "csat": None}
+POINT = PairPoint(period="2026-01", start="2026-01-01", n=7, suppressed=False, attainment=Attainment(n=0), raters=6,
+                  satisfaction=CELL, collaboration=CELL)
 COMMITMENTS = [{"title": EVIL, "attainment": 90.0, "target": 95.0, "points": [{"period": "2026-01", "remaining": 1.0}]}]
 LABELS = {key: EVIL for key in ("title", "satisfaction", "collaboration", "target", "volume", "attainment",
                                 "remaining", "count", "cumulative", "change")}
 
 BUILDERS = {
     "matrix": lambda: figures.matrix_figure(
-        ["FIN", "HR"], ["FIN", "HR"], {("FIN", "HR"): CELL, ("HR", "FIN"): {"n": 2, "suppressed": True}}, EVIL, EVIL,
+        ["FIN", "HR"], ["FIN", "HR"], {("FIN", "HR"): CELL, ("HR", "FIN"): Published.withheld(2)}, EVIL, EVIL,
         EVIL, 1, 5, names=NAMES, axis_titles=(EVIL, EVIL), empty_label=EVIL),
     "pair_trend": lambda: figures.pair_trend_figure(
         {"provider": "FIN", "consumer": "HR", "satisfaction_target": 4.0, "points": [POINT]},
         {"provider": "HR", "consumer": "FIN", "points": [POINT]}, LABELS, NAMES),
     "attainment": lambda: figures.attainment_figure(COMMITMENTS, LABELS),
     "burn_down": lambda: figures.burn_down_figure(COMMITMENTS, LABELS),
-    "by_consumer": lambda: figures.by_consumer_figure([{"consumer": "HR", **CELL}], LABELS, NAMES),
+    "by_consumer": lambda: figures.by_consumer_figure({"HR": CELL}, LABELS, NAMES),
     "pareto": lambda: figures.pareto_figure([{"label": EVIL, "n": 3}], LABELS),
     "flows": lambda: figures.flows_figure([{"provider": "FIN", "consumer": "HR", "handoffs": 3}], EVIL, NAMES),
     "movers": lambda: figures.movers_figure(

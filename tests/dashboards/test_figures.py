@@ -6,12 +6,19 @@ import ast
 from pathlib import Path
 
 from dashboards import figures
+from tracker.metrics.results import Attainment, PairPoint, Published
 
-CELL = {"n": 7, "raters": 6, "value": 4.2, "low": 3.8, "high": 4.6}
+CELL = Published(n=7, raters=6, value=4.2, low=3.8, high=4.6)
+
+
+def _point(period: str, n: int, shown: bool) -> PairPoint:
+    return PairPoint(period=period, start=f"{period}-01", n=n, suppressed=not shown, attainment=Attainment(n=0),
+                     raters=6 if shown else None, satisfaction=CELL if shown else None,
+                     collaboration=CELL if shown else None)
 
 
 def test_matrix_draws_suppressed_cells_without_a_value_or_a_colour():
-    cells = {("FIN", "HR"): CELL, ("HR", "FIN"): {"n": 3, "suppressed": True}}
+    cells = {("FIN", "HR"): CELL, ("HR", "FIN"): Published.withheld(3)}
     trace = figures.matrix_figure(["FIN", "HR"], ["FIN", "HR"], cells, "t", "Satisfaction", "not enough ratings",
                                   1, 5).to_dict()["data"][0]
     assert trace["type"] == "heatmap"
@@ -37,7 +44,7 @@ def test_matrix_axes_keep_codes_and_show_the_readers_names():
 
 def test_other_figures_name_departments_in_the_readers_language():
     names = {"FIN": "财务部", "HR": "人力资源部"}
-    point = {"period": "2026-01", "n": 7, "satisfaction": CELL, "collaboration": CELL, "csat": None}
+    point = _point("2026-01", 7, shown=True)
     pair = figures.pair_trend_figure({"provider": "FIN", "consumer": "HR", "points": [point]},
                                      {"provider": "HR", "consumer": "FIN", "points": [point]},
                                      {"satisfaction": "S", "collaboration": "C", "target": "T", "volume": "V",
@@ -45,7 +52,7 @@ def test_other_figures_name_departments_in_the_readers_language():
     assert [a["text"] for a in pair["layout"]["annotations"]] == ["财务部 → 人力资源部", "人力资源部 → 财务部"]
     flows = figures.flows_figure([{"provider": "FIN", "consumer": "HR", "handoffs": 3}], "t", names).to_dict()
     assert list(flows["data"][0]["node"]["label"]) == ["财务部", "人力资源部"]
-    consumers = figures.by_consumer_figure([{"consumer": "HR", **CELL}], {"satisfaction": "S", "title": "t"},
+    consumers = figures.by_consumer_figure({"HR": CELL}, {"satisfaction": "S", "title": "t"},
                                            names).to_dict()
     assert list(consumers["data"][0]["x"]) == ["人力资源部"]
     movers = figures.movers_figure([{"provider": "FIN", "consumer": "HR", "change": 1.2, "low": 0.5, "high": 1.9,
@@ -54,8 +61,8 @@ def test_other_figures_name_departments_in_the_readers_language():
 
 
 def test_pair_trend_has_bands_target_and_volume_for_both_directions():
-    point = {"period": "2026-01", "n": 7, "satisfaction": CELL, "collaboration": CELL, "csat": None}
-    gap = {"period": "2026-02", "n": 2, "satisfaction": None, "collaboration": None, "csat": None}
+    point = _point("2026-01", 7, shown=True)
+    gap = _point("2026-02", 2, shown=False)
     series = {"provider": "FIN", "consumer": "HR", "satisfaction_target": 4.0, "points": [point, gap]}
     reverse = {"provider": "HR", "consumer": "FIN", "satisfaction_target": None, "points": [gap]}
     labels = {"satisfaction": "S", "collaboration": "C", "target": "T", "volume": "V", "title": "x"}
@@ -69,8 +76,8 @@ def test_pair_trend_has_bands_target_and_volume_for_both_directions():
 
 
 def test_pair_trend_volume_axes_start_at_zero_even_without_ratings():
-    point = {"period": "2026-01", "n": 7, "satisfaction": CELL, "collaboration": CELL, "csat": None}
-    empty = {"period": "2026-01", "n": 0, "satisfaction": None, "collaboration": None, "csat": None}
+    point = _point("2026-01", 7, shown=True)
+    empty = _point("2026-01", 0, shown=False)
     labels = {"satisfaction": "S", "collaboration": "C", "target": "T", "volume": "V", "title": "x"}
     layout = figures.pair_trend_figure({"provider": "FIN", "consumer": "HR", "points": [point]},
                                        {"provider": "HR", "consumer": "FIN", "points": [empty]},
@@ -87,7 +94,7 @@ def test_scorecard_figures_show_target_burn_consumers_and_pareto():
     assert attainment["data"][0]["marker"]["color"] == [figures.RED]
     burn = figures.burn_down_figure(commitments, {"remaining": "R", "title": "t"}).to_dict()
     assert list(burn["data"][0]["y"]) == [-1.0]
-    consumers = figures.by_consumer_figure([{"consumer": "HR", **CELL}, {"consumer": "IT", "suppressed": True}],
+    consumers = figures.by_consumer_figure({"HR": CELL, "IT": Published.withheld(2)},
                                            {"satisfaction": "S", "title": "t"}).to_dict()
     assert list(consumers["data"][0]["x"]) == ["HR"]
     pareto = figures.pareto_figure([{"label": "Late", "n": 6}, {"label": "Attitude", "n": 2}],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -73,12 +74,13 @@ def test_figure_json_escapes_script_breakers_and_line_separators():
 
 def test_counts_in_the_page_words_agree_in_number(app):
     from tracker.dashboards_web.views import latest_words
+    from tracker.metrics.results import Attainment, PairPoint
 
-    hidden = {"period": "2026-01", "n": 2, "suppressed": True, "satisfaction": None}
+    hidden = PairPoint(period="2026-01", start="2026-01-01", n=2, suppressed=True, attainment=Attainment(n=0))
     series = {"provider": "FIN", "consumer": "HR", "points": [hidden]}
     with app.test_request_context():
         assert latest_words(series, {}).endswith(" 1 period has too few raters to be shown.")
-        series["points"].append({**hidden, "period": "2026-02"})
+        series["points"].append(dataclasses.replace(hidden, period="2026-02", start="2026-02-01"))
         assert latest_words(series, {}).endswith(" 2 periods have too few raters to be shown.")
 
 

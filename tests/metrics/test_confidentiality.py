@@ -11,9 +11,11 @@ from tests import factories
 from tests.factories import at, fresh_org
 from tracker.extensions import db
 from tracker.metrics import confidentiality, services
+from tracker.metrics.results import Published
 
 CODES = ("AA", "BB", "CC", "DD")
 K = 3
+WITHHELD = Published.withheld(0)  # what a cell or margin that is not there counts as
 
 ratings_strategy = st.lists(
     st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(0, 5), st.integers(1, 5)).filter(
@@ -45,23 +47,23 @@ def test_random_organisations_show_nothing_isolating_fewer_than_k_raters(app, ra
     result = services.matrix(viewer, "satisfaction", "month", "2026-01")
 
     def cell_shown(key):
-        return not result.cells.get((ids[key[0]], ids[key[1]]), {"suppressed": True}).get("suppressed")
+        return not result.cells.get((ids[key[0]], ids[key[1]]), WITHHELD).suppressed
 
     for key, raters in cells.items():
         assert not cell_shown(key) or len(raters) >= K
     for side in (0, 1):
         margins = result.providers if side == 0 else result.consumers
         for index in range(4):
-            shown = margins.get(ids[index], {"suppressed": True})
-            if shown.get("suppressed"):
+            shown = margins.get(ids[index], WITHHELD)
+            if shown.suppressed:
                 continue
             children = [(raters, cell_shown(key)) for key, raters in cells.items() if key[side] == index]
             assert confidentiality.hidden_part_ok(hidden_raters(children), K)
-            assert shown["raters"] >= K
-    if result.company and not result.company.get("suppressed"):
+            assert shown.raters >= K
+    if result.company and not result.company.suppressed:
         assert confidentiality.hidden_part_ok(
             hidden_raters([(raters, cell_shown(key)) for key, raters in cells.items()]), K)
         for side, margins in ((0, result.providers), (1, result.consumers)):
             rows = [(set().union(*(r for key, r in cells.items() if key[side] == index)),
-                     not margins.get(ids[index], {"suppressed": True}).get("suppressed")) for index in range(4)]
+                     not margins.get(ids[index], WITHHELD).suppressed) for index in range(4)]
             assert confidentiality.hidden_part_ok(hidden_raters(rows), K)

@@ -57,7 +57,7 @@ def _collect_shown(viewer, ids) -> dict:
             series = factories.pair_series(viewer, CODES[provider], CODES[consumer], prange)["series"]
             for point in series["points"]:
                 scope = (ids[provider], ids[consumer])
-                shown[(scope, kind, dt.date.fromisoformat(point["start"]))] = not point["suppressed"]
+                shown[(scope, kind, dt.date.fromisoformat(point.start))] = not point.suppressed
         for cell in services.pair_cells(viewer, "satisfaction", prange):
             scope = (ids[CODES.index(cell["provider"])], ids[CODES.index(cell["consumer"])])
             start = periods.parse(cell["period"], kind, "period")
@@ -67,11 +67,11 @@ def _collect_shown(viewer, ids) -> dict:
         for start in starts:
             matrix = services.matrix(viewer, "satisfaction", kind, start.isoformat())
             for department, value in matrix.providers.items():
-                shown[((department, 0), kind, start)] = not value.get("suppressed")
+                shown[((department, 0), kind, start)] = not value.suppressed
             for department, value in matrix.consumers.items():
-                shown[((0, department), kind, start)] = not value.get("suppressed")
+                shown[((0, department), kind, start)] = not value.suppressed
             if matrix.company is not None:
-                shown[((0, 0), kind, start)] = not matrix.company.get("suppressed")
+                shown[((0, 0), kind, start)] = not matrix.company.suppressed
     return shown
 
 
@@ -82,13 +82,13 @@ def _check_provider_view(viewer, ids, quarters, shown) -> None:
         for start in quarters:
             label = periods.label(start, "quarter")
             for entry in services.ratings_by_consumer(viewer, department, start):
-                point = factories.pair_series(viewer, provider, entry["consumer"], ranges.period_range(
+                point = factories.pair_series(viewer, provider, entry.consumer, ranges.period_range(
                     "quarter", label, label))["series"]["points"][0]
-                assert shown[((department.id, ids[CODES.index(entry["consumer"])]), "quarter", start)] == (
-                    not entry["suppressed"])
-                assert [entry.get(m) for m in ("raters", *services.RATING_METRICS)] == [
-                    point.get(m) for m in ("raters", *services.RATING_METRICS)]
-                assert bool(entry["comments"]) == (not entry["suppressed"])  # every rating carries a comment
+                assert shown[((department.id, ids[CODES.index(entry.consumer)]), "quarter", start)] == (
+                    not entry.suppressed)
+                assert [getattr(entry, m) for m in ("raters", *services.RATING_METRICS)] == [
+                    getattr(point, m) for m in ("raters", *services.RATING_METRICS)]
+                assert bool(entry.comments) == (not entry.suppressed)  # every rating carries a comment
 
 
 def _check_reason_tags(viewer, ids, shown) -> None:
@@ -176,8 +176,8 @@ def test_a_quarter_minus_its_shown_months_hides_the_quarter_when_one_month_holds
     db.session.commit()
     months = factories.pair_series(viewer, "AA", "BB", ranges.period_range("month", "2025-01", "2025-03"))
     quarter = factories.pair_series(viewer, "AA", "BB", ranges.period_range("quarter", "2025-Q1", "2025-Q1"))
-    assert [p["suppressed"] for p in months["series"]["points"]] == [False, True, False]
-    assert quarter["series"]["points"][0]["suppressed"] is True
+    assert [p.suppressed for p in months["series"]["points"]] == [False, True, False]
+    assert quarter["series"]["points"][0].suppressed is True
 
 
 def test_a_month_is_shown_when_its_hidden_weeks_hold_enough_raters_together(app):
@@ -190,8 +190,8 @@ def test_a_month_is_shown_when_its_hidden_weeks_hold_enough_raters_together(app)
     db.session.commit()
     weeks = factories.pair_series(viewer, "AA", "BB", ranges.period_range("week", "2021-W05", "2021-W08"))
     month = factories.pair_series(viewer, "AA", "BB", ranges.period_range("month", "2021-02", "2021-02"))
-    assert all(p["suppressed"] for p in weeks["series"]["points"])
-    assert month["series"]["points"][0]["suppressed"] is False
+    assert all(p.suppressed for p in weeks["series"]["points"])
+    assert month["series"]["points"][0].suppressed is False
 
 
 def test_a_straddling_week_is_hidden_when_one_month_holds_two_of_its_raters(app):
@@ -204,7 +204,7 @@ def test_a_straddling_week_is_hidden_when_one_month_holds_two_of_its_raters(app)
     viewer = factories.make_user(role="leadership")
     db.session.commit()
     week = factories.pair_series(viewer, "AA", "BB", ranges.period_range("week", "2025-W05", "2025-W05"))
-    assert week["series"]["points"][0]["suppressed"] is True
+    assert week["series"]["points"][0].suppressed is True
 
 
 def test_a_quarter_s_reason_tags_are_withheld_when_a_month_of_it_holds_two_raters(app):

@@ -46,5 +46,5 @@ def test_scorecard_flags_a_department_on_time_yet_rated_poorly(app):
     db.session.commit()
     card = services.scorecard(viewer, get_by_code("FAC"), ranges.period_range("month", "2026-01", "2026-01"))
     assert card["commitments"][0]["total"]["attainment"] == 100.0
-    assert card["satisfaction"]["value"] == 2.0
+    assert card["satisfaction"].value == 2.0
     assert card["on_time_but_rated_low"] is True

@@ -44,7 +44,7 @@ def test_a_quarter_of_months_with_5_5_and_2_raters_is_withheld_as_the_dashboards
     viewer = factories.make_user(role="leadership")
     label = periods.label(_last_quarter(), "quarter")
     trend = factories.pair_series(viewer, "AA", "BB", ranges.period_range("quarter", label, label))
-    assert trend["series"]["points"][0]["suppressed"] is True
+    assert trend["series"]["points"][0].suppressed is True
     assert ("not enough ratings" in page, "2.9" in page, "Comment of rater" in page) == (True, False, False)
 
 
@@ -62,7 +62,7 @@ def test_a_rating_at_one_in_the_night_of_a_quarter_s_first_day_counts_in_that_qu
     point = factories.pair_series(viewer, "AA", "BB", ranges.period_range("quarter", label, label))["series"][
         "points"][0]
     entry = services.ratings_by_consumer(viewer, org.department("AA"), quarter)[0]
-    assert (entry["n"], point["n"], entry["satisfaction"]) == (K + 1, K + 1, point["satisfaction"])
+    assert (entry.n, point.n, entry.satisfaction) == (K + 1, K + 1, point.satisfaction)
 
 
 def test_a_comment_is_shown_without_its_month(app, client, login_as):

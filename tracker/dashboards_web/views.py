@@ -14,6 +14,7 @@ from tracker.errors import InvalidInput
 from tracker.metrics import services
 from tracker.metrics.periods import PERIOD_KINDS
 from tracker.metrics.ranges import period_range
+from tracker.metrics.results import Attainment, PairPoint, Published
 from tracker.models import REASON_TAGS
 from tracker.schemas import no_nul
 from tracker.web.csvout import csv_response
@@ -55,12 +56,13 @@ def _names(departments=None) -> dict[str, str]:
     return {d.code: d.display_name(locale) for d in (departments or services.department_list())}
 
 
-def _value_columns(cell: dict | None) -> list:
+def _value_columns(cell: Published | Attainment | None) -> list:
     if not cell:
         return ["", "", "", "", "", ""]
-    if cell.get("suppressed"):
-        return [cell.get("n"), "", "", "", "", "true"]
-    return [cell.get("n"), cell.get("raters", ""), cell.get("value"), cell.get("low"), cell.get("high"), "false"]
+    if cell.suppressed:
+        return [cell.n, "", "", "", "", "true"]
+    raters = "" if cell.raters is None else cell.raters
+    return [cell.n, raters, cell.value, cell.low, cell.high, "false"]
 
 
 # --- the company matrix -------------------------------------------------------------------------
@@ -86,15 +88,14 @@ def matrix():
                                    metric=labels[args["metric"]], period=result.label), labels[args["metric"]],
                                    _("not enough ratings"), *scale[args["metric"]], names=names,
                                    axis_titles=(_("Provider"), _("Consumer")), empty_label=_("no ratings"))
-    shown = [(names[p], names[c], v) for (p, c), v in sorted(cells.items()) if v.get("value") is not None
-             and not v.get("suppressed")]
-    best = max(shown, key=lambda x: x[2]["value"], default=None)
-    worst = min(shown, key=lambda x: x[2]["value"], default=None)
+    shown = [(names[p], names[c], v) for (p, c), v in sorted(cells.items()) if v.shown]
+    best = max(shown, key=lambda x: x[2].value, default=None)
+    worst = min(shown, key=lambda x: x[2].value, default=None)
     margins = [(d, result.providers.get(d.id), result.consumers.get(d.id)) for d in result.departments
                if d.id in result.providers or d.id in result.consumers]
     return render_template("dashboards/matrix.html", args=args, result=result, figure=figure, labels=labels,
                            period_labels=_period_labels(), shown=shown, best=best, worst=worst, margins=margins,
-                           suppressed=sum(1 for v in cells.values() if v.get("suppressed")),
+                           suppressed=sum(1 for v in cells.values() if v.suppressed),
                            pair_url=url_for("dashboards.pair", provider="__P__", consumer="__C__",
                                             period="month"))
 
@@ -132,13 +133,13 @@ def pair(provider, consumer):
     labels["title"] = _("%(provider)s → %(consumer)s and the reverse direction",
                         provider=names.get(data["provider"]), consumer=names.get(data["consumer"]))
     figure = figures.pair_trend_figure(data["series"], data["reverse"], labels, names)
-    tables = [(series, [(point["period"], point["n"], _point_cells(point)) for point in series["points"]],
+    tables = [(series, [(point.period, point.n, _point_cells(point)) for point in series["points"]],
                latest_words(series, names)) for series in (data["series"], data["reverse"])]
     return render_template("dashboards/pair.html", args=args, data=data, figure=figure, names=names, tables=tables,
                            period_labels=_period_labels())
 
 
-def _point_cells(point: dict) -> list[tuple[str, str, str]]:
+def _point_cells(point: PairPoint) -> list[tuple[str, str, str]]:
     """(kind, value, interval) for satisfaction, collaboration, CSAT and attainment of one period.
 
     Formatted here rather than by a template macro per cell: two years of weeks in both
@@ -146,33 +147,33 @@ def _point_cells(point: dict) -> list[tuple[str, str, str]]:
     """
     cells = []
     for metric in services.RATING_METRICS:
-        value = point.get(metric)
-        if point["suppressed"] and point["n"]:
+        value = point.metric(metric)
+        if point.suppressed and point.n:
             cells.append(("suppressed", "", ""))
         elif value:
-            cells.append(("value", f"{value['value']:.2f}", f"[{value['low']:.2f}, {value['high']:.2f}]"))
+            cells.append(("value", f"{value.value:.2f}", f"[{value.low:.2f}, {value.high:.2f}]"))
         else:
             cells.append(("none", "", ""))
-    attainment = point["attainment"]
-    if attainment.get("value") is None:
+    attainment = point.attainment
+    if not attainment.shown:
         cells.append(("none", "", ""))
     else:
-        cells.append(("value", f"{attainment['value']:.2f}", f"[{attainment['low']:.2f}, {attainment['high']:.2f}]"))
+        cells.append(("value", f"{attainment.value:.2f}", f"[{attainment.low:.2f}, {attainment.high:.2f}]"))
     return cells
 
 
 def latest_words(series: dict, names: dict) -> str:
     """One sentence on the newest period of the series that may be shown."""
     pair = f"{names.get(series['provider'], series['provider'])} → {names.get(series['consumer'], series['consumer'])}"
-    shown = [p for p in series["points"] if p.get("satisfaction")]
-    hidden = sum(1 for p in series["points"] if p["suppressed"] and p["n"])
+    shown = [p for p in series["points"] if p.satisfaction]
+    hidden = sum(1 for p in series["points"] if p.suppressed and p.n)
     if not shown:
         text = _("%(pair)s: no period has enough raters to show a number.", pair=pair)
     else:
         last = shown[-1]
         text = _("%(pair)s: in %(period)s satisfaction was %(satisfaction).2f and collaboration %(collaboration).2f "
-                 "from %(n)d ratings.", pair=pair, period=last["period"], satisfaction=last["satisfaction"]["value"],
-                 collaboration=last["collaboration"]["value"], n=last["n"])
+                 "from %(n)d ratings.", pair=pair, period=last.period, satisfaction=last.satisfaction.value,
+                 collaboration=last.collaboration.value, n=last.n)
     if hidden:
         text += " " + ngettext("%(num)d period has too few raters to be shown.",
                                 "%(num)d periods have too few raters to be shown.", hidden)
@@ -186,11 +187,12 @@ def pair_csv(provider, consumer):
     rows = []
     for series in (data["series"], data["reverse"]):
         for point in series["points"]:
-            row = [series["provider"], series["consumer"], point["period"], point["n"], point.get("raters", "")]
+            row = [series["provider"], series["consumer"], point.period, point.n,
+                   "" if point.raters is None else point.raters]
             for metric in services.RATING_METRICS:
-                value = point.get(metric)
-                row += [value["value"], value["low"], value["high"]] if value else ["", "", ""]
-            row += [point["attainment"].get("value"), "true" if point["suppressed"] else "false"]
+                value = point.metric(metric)
+                row += [value.value, value.low, value.high] if value else ["", "", ""]
+            row += [point.attainment.value, "true" if point.suppressed else "false"]
             rows.append(row)
     header = ["provider", "consumer", "period", "n", "raters"]
     for metric in services.RATING_METRICS:
@@ -240,8 +242,8 @@ def department_csv(code):
             rows.append(["commitment", commitment["title"], point["period"], "attainment", point["due"], "",
                          point["attainment"], "", "", "false", commitment["attainment_target"], point["remaining"],
                          point["burn_rate"]])
-    for row in card["by_consumer"]:
-        rows.append(["consumer", row["consumer"], card["last_period"], "satisfaction", *_value_columns(row),
+    for consumer, value in card["by_consumer"].items():
+        rows.append(["consumer", consumer, card["last_period"], "satisfaction", *_value_columns(value),
                      card["satisfaction_target"], "", ""])
     for reason in card["reasons"]:
         rows.append(["reason", reason["tag"], card["last_period"], "count", reason["n"], reason["raters"],

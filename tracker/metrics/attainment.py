@@ -17,6 +17,7 @@ from tracker.extensions import db
 from tracker.metrics import periods, stats
 from tracker.metrics.periods import company_zone
 from tracker.metrics.ranges import PeriodRange
+from tracker.metrics.results import Attainment
 from tracker.metrics.sqlperiods import period_column
 from tracker.metrics.visibility import pair_filter
 from tracker.models import CommitmentVersion, Handoff, ServiceCommitment
@@ -48,14 +49,14 @@ def attainment_by(kind: str, starts, group_columns, *conditions) -> dict:
     return result
 
 
-def attainment_value(met: int, missed: int) -> dict:
+def attainment_value(met: int, missed: int) -> Attainment:
     """The published attainment of some handoffs: the share met, in percent, with its interval."""
     due = met + missed
     if not due:
-        return {"n": 0, "value": None}
+        return Attainment(n=0)
     interval = stats.wilson_interval(met, due)
-    return {"n": due, "met": met, "missed": missed, "value": round(interval.value * 100, 4),
-            "low": round(interval.low * 100, 4), "high": round(interval.high * 100, 4)}
+    return Attainment(n=due, met=met, missed=missed, value=round(interval.value * 100, 4),
+                      low=round(interval.low * 100, 4), high=round(interval.high * 100, 4))
 
 
 def pair_attainment(prange: PeriodRange, own: int | None) -> dict:

@@ -32,6 +32,7 @@ from tracker.metrics.hidden import period_guard
 from tracker.metrics.models import MetricPeriod, MetricPeriodRater
 from tracker.metrics.periods import company_zone
 from tracker.metrics.ranges import PeriodRange, period_range
+from tracker.metrics.results import Attainment, ConsumerRatings, PairPoint, Published
 from tracker.metrics.visibility import pair_filter, require_own_department, require_pair_visible, visible_department
 from tracker.models import (
     CommitmentConsumer,
@@ -75,14 +76,14 @@ def interval_of(sums: Sums, metric: str) -> stats.Interval | None:
     raise ValueError(metric)
 
 
-def publish(sums: Sums, metric: str, k: int, extra_hidden: bool = False) -> dict:
-    """{n, raters, value, low, high} or {n, suppressed: true}: never a value below k raters."""
+def publish(sums: Sums, metric: str, k: int, extra_hidden: bool = False) -> Published:
+    """The value with its interval, or withheld: never a value below k raters."""
     if not shown(sums.raters, k) or extra_hidden:
-        return {"n": sums.n, "suppressed": True}
+        return Published.withheld(sums.n)
     interval = interval_of(sums, metric)
     scale = 100.0 if metric == "csat" else 1.0
-    return {"n": sums.n, "raters": sums.raters, "value": round(interval.value * scale, 4),
-            "low": round(interval.low * scale, 4), "high": round(interval.high * scale, 4)}
+    return Published(n=sums.n, raters=sums.raters, value=round(interval.value * scale, 4),
+                     low=round(interval.low * scale, 4), high=round(interval.high * scale, 4))
 
 
 def _sums(row) -> Sums:
@@ -123,9 +124,9 @@ def pair_cells(user: User, metric: str, prange: PeriodRange) -> list[dict]:
     if metric == "attainment":
         for (start, provider, consumer), (met, missed) in sorted(pair_attainment(prange, own).items()):
             value = attainment_value(met, missed)
-            if value["n"]:
+            if value.n:
                 cells.append({"provider": names[provider], "consumer": names[consumer],
-                              "period": periods.label(start, prange.kind), **value})
+                              "period": periods.label(start, prange.kind), **value.as_dict()})
         return cells
     k = k_threshold()
     rows = _period_rows(prange.kind, prange.starts, MetricPeriod.provider_id > 0, MetricPeriod.consumer_id > 0,
@@ -135,7 +136,7 @@ def pair_cells(user: User, metric: str, prange: PeriodRange) -> list[dict]:
         hidden = guard.hides(row.provider_id, row.consumer_id, row.period_start)
         cells.append({"provider": names[row.provider_id], "consumer": names[row.consumer_id],
                       "period": periods.label(row.period_start, prange.kind),
-                      **publish(_sums(row), metric, k, extra_hidden=hidden)})
+                      **publish(_sums(row), metric, k, extra_hidden=hidden).as_dict()})
     return cells
 
 
@@ -147,10 +148,10 @@ class Matrix:
     start: dt.date
     metric: str
     departments: list[Department]
-    cells: dict = field(default_factory=dict)  # (provider_id, consumer_id) -> published dict
-    providers: dict = field(default_factory=dict)  # provider_id -> published dict (row margin)
-    consumers: dict = field(default_factory=dict)  # consumer_id -> published dict (column margin)
-    company: dict | None = None
+    cells: dict = field(default_factory=dict)  # (provider_id, consumer_id) -> Published or Attainment
+    providers: dict = field(default_factory=dict)  # provider_id -> the row margin
+    consumers: dict = field(default_factory=dict)  # consumer_id -> the column margin
+    company: Published | Attainment | None = None
 
     @property
     def label(self) -> str:
@@ -234,8 +235,8 @@ def matrix(user: User, metric: str, kind: str, when: str | None = None) -> Matri
                                           or not hidden_part_ok(hidden_by_consumer.get(c, 0), k))
     company = next((r for r in rows if r.provider_id == 0 and r.consumer_id == 0), None)
     if company is not None and own is None:
-        hidden_rows = [p for p, v in result.providers.items() if v.get("suppressed")]
-        hidden_columns = [c for c, v in result.consumers.items() if v.get("suppressed")]
+        hidden_rows = [p for p, v in result.providers.items() if v.suppressed]
+        hidden_columns = [c for c, v in result.consumers.items() if v.suppressed]
         safe = (hidden_part_ok(_union_by(hidden_keys, None)[None], k)
                 and hidden_part_ok(_hidden_margin_union(kind, start, "provider_id", hidden_rows), k)
                 and hidden_part_ok(_hidden_margin_union(kind, start, "consumer_id", hidden_columns), k))
@@ -276,17 +277,14 @@ def pair_series(user: User, provider: Department, consumer: Department, prange: 
         points = []
         for start in prange.starts:
             sums = _sums(rows[start]) if start in rows else Sums()
-            point = {"period": periods.label(start, prange.kind), "start": start.isoformat(), "n": sums.n}
             hidden = guard.hides(p.id, c.id, start)
-            for metric in RATING_METRICS:
-                published = publish(sums, metric, k, extra_hidden=hidden)
-                point[metric] = None if published.get("suppressed") else {
-                    "value": published["value"], "low": published["low"], "high": published["high"]}
-            point["suppressed"] = not shown(sums.raters, k) or hidden
-            if not point["suppressed"]:
-                point["raters"] = sums.raters
-            point["attainment"] = attainment_value(*attainment.get((start,), (0, 0)))
-            points.append(point)
+            suppressed = not shown(sums.raters, k) or hidden
+            values = {metric: publish(sums, metric, k, extra_hidden=hidden) for metric in RATING_METRICS}
+            points.append(PairPoint(
+                period=periods.label(start, prange.kind), start=start.isoformat(), n=sums.n, suppressed=suppressed,
+                raters=None if suppressed else sums.raters,
+                attainment=attainment_value(*attainment.get((start,), (0, 0))),
+                **{metric: None if value.suppressed else value for metric, value in values.items()}))
         satisfaction_target, attainment_target = _pair_target(p.id, c.id)
         result[key] = {"provider": p.code, "consumer": c.code, "satisfaction_target": satisfaction_target,
                        "attainment_target": attainment_target, "points": points}
@@ -296,7 +294,7 @@ def pair_series(user: User, provider: Department, consumer: Department, prange: 
 # --- a provider's consumers over one finished quarter ------------------------------------------------
 
 MAX_COMMENTS = 200  # per consumer: a page of text, not an unbounded list
-def ratings_by_consumer(user: User, provider: Department, start: dt.date) -> list[dict]:
+def ratings_by_consumer(user: User, provider: Department, start: dt.date) -> list[ConsumerRatings]:
     """Each consumer of a provider in one finished quarter: the pair trend's values, and comments.
 
     Values, intervals and suppression are those of pair_series for the pair and quarter (the same
@@ -314,15 +312,15 @@ def ratings_by_consumer(user: User, provider: Department, start: dt.date) -> lis
     for row in sorted(rows, key=lambda r: names[r.consumer_id].code):
         sums = _sums(row)
         hidden = guard.hides(provider.id, row.consumer_id, start)
-        entry = {"consumer": names[row.consumer_id].code, "period": periods.label(start, "quarter"),
-                 "suppressed": not shown(sums.raters, k) or hidden, "comments": [], "comment_count": 0}
-        if not entry["suppressed"]:
-            entry.update(n=sums.n, raters=sums.raters)
-            for metric in RATING_METRICS:
-                published = publish(sums, metric, k, extra_hidden=hidden)
-                entry[metric] = {"value": published["value"], "low": published["low"], "high": published["high"]}
-            entry["comments"], entry["comment_count"] = _comments(provider.id, row.consumer_id, start)
-        result.append(entry)
+        consumer, period = names[row.consumer_id].code, periods.label(start, "quarter")
+        if not shown(sums.raters, k) or hidden:
+            result.append(ConsumerRatings(consumer=consumer, period=period, suppressed=True))
+            continue
+        comments, comment_count = _comments(provider.id, row.consumer_id, start)
+        result.append(ConsumerRatings(
+            consumer=consumer, period=period, suppressed=False, n=sums.n, raters=sums.raters,
+            comments=comments, comment_count=comment_count,
+            **{metric: publish(sums, metric, k, extra_hidden=hidden) for metric in RATING_METRICS}))
     return result
 
 
@@ -354,7 +352,7 @@ def scorecard(user: User, department: Department, prange: PeriodRange, locale: s
     for budget in budgets:
         budget["total"] = budget_total(budget["points"], budget["attainment_target"] / 100)
     names = _departments()
-    by_consumer = []
+    by_consumer: dict[str, Published] = {}
     # Satisfaction by consumer over the range: one whole period at a time is what the rollups hold,
     # so the scorecard uses the last period of the range.
     last = prange.last
@@ -366,20 +364,19 @@ def scorecard(user: User, department: Department, prange: PeriodRange, locale: s
     for consumer_id, row in sorted(sums_by_consumer.items(), key=lambda item: names[item[0]].code if item[0] else ""):
         if consumer_id == 0:
             continue
-        by_consumer.append({"consumer": names[consumer_id].code, **publish(
-            _sums(row), "satisfaction", k, extra_hidden=guard.hides(department.id, consumer_id, last))})
+        by_consumer[names[consumer_id].code] = publish(
+            _sums(row), "satisfaction", k, extra_hidden=guard.hides(department.id, consumer_id, last))
     overall_row = sums_by_consumer.get(0)
     overall = publish(_sums(overall_row) if overall_row else Sums(), "satisfaction", k,
                       extra_hidden=not hidden_part_ok(hidden.get(department.id, 0), k)
                       or guard.hides(department.id, 0, last))
     # Tags break the department's total down, so they are shown only where that total is (a quarter's
     # tags minus its months' would otherwise be a withheld month's).
-    reasons = [] if overall.get("suppressed") else _reason_pareto(department.id, prange.kind, last, k)
+    reasons = [] if overall.suppressed else _reason_pareto(department.id, prange.kind, last, k)
     satisfaction_target = max((float(c.current_version.satisfaction_target) for c in commitments), default=None)
     on_time = bool(budgets) and all(
         b["total"]["attainment"] is not None and b["total"]["attainment"] >= b["attainment_target"] for b in budgets)
-    rated_low = (satisfaction_target is not None and not overall.get("suppressed")
-                 and overall["high"] < satisfaction_target)
+    rated_low = (satisfaction_target is not None and overall.shown and overall.high < satisfaction_target)
     return {"department": department.code, "name": department.display_name(locale), "period": prange.kind,
             "last_period": periods.label(last, prange.kind), "commitments": budgets, "by_consumer": by_consumer,
             "satisfaction": overall, "satisfaction_target": satisfaction_target, "reasons": reasons,

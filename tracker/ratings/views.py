@@ -100,8 +100,8 @@ def delivered():
     quarters = ranges.finished_starts("quarter", QUARTER_CHOICES)
     if quarter not in quarters:
         quarters.append(quarter)
-    comments = [(c["consumer"], text) for c in consumers or () for text in c["comments"]]
-    unlisted = sum(c["comment_count"] - len(c["comments"]) for c in consumers or ())
+    comments = [(c.consumer, text) for c in consumers or () for text in c.comments]
+    unlisted = sum(c.comment_count - len(c.comments) for c in consumers or ())
     return render_template("ratings/delivered.html", provider=provider, page=page, consumers=consumers,
                            comments=comments, unlisted=unlisted,
                            departments={d.code: d for d in metrics.department_list()},
