@@ -46,6 +46,7 @@ class Estimate(Protocol):
     low: float | None
     high: float | None
     suppressed: bool
+    reason: str | None  # why a value is withheld: "few" raters or "protected"
 
 
 class Point(Protocol):
@@ -108,11 +109,13 @@ def matrix_figure(providers: list[str], consumers: list[str], cells: dict[tuple[
                   title: str, value_label: str, suppressed_label: str,
                   zmin: float | None = None, zmax: float | None = None,
                   names: dict[str, str] | None = None, axis_titles: tuple[str, str] = ("provider", "consumer"),
-                  empty_label: str = "–") -> Figure:
+                  empty_label: str = "–", protected_label: str | None = None) -> Figure:
     """Providers (rows) x consumers (columns) of department codes; cells maps (provider, consumer) to a value.
 
     `names` maps codes to the names shown on the axes. A cell's hover text holds its interval and
-    counts; the value itself is `z`. Suppressed and empty cells have no z (a gap, no colour).
+    counts; the value itself is `z`. Withheld and empty cells have no z (a gap, no colour) and say
+    which they are: `suppressed_label` for too few raters, `protected_label` for a value withheld
+    to protect a small group, `empty_label` for a pair without a cell.
     """
     z, text = [], []
     for provider in providers:
@@ -125,7 +128,9 @@ def matrix_figure(providers: list[str], consumers: list[str], cells: dict[tuple[
                 text_row.append(f"{cell.value:.2f} [{cell.low:.2f}, {cell.high:.2f}]<br>n {cell.n}{raters}")
             else:
                 z_row.append(None)
-                text_row.append(plotly_text(suppressed_label if cell else empty_label))
+                label = empty_label if cell is None else (
+                    protected_label if cell.reason == "protected" and protected_label else suppressed_label)
+                text_row.append(plotly_text(label))
         z.append(z_row)
         text.append(text_row)
     trace = {"type": "heatmap", "z": z, "x": [plotly_text(c) for c in consumers],

@@ -45,7 +45,7 @@ def test_each_page_downloads_its_data_as_csv_with_the_same_filters(client, login
         assert response.mimetype == "text/csv"
         assert len(response.get_data(as_text=True).splitlines()) >= 2, csv_path
     matrix = client.get("/dashboards/matrix.csv?period=month&at=2026-01").get_data(as_text=True)
-    assert '"HR","FIN","2026-01","satisfaction",2,"","","","","true"' in matrix
+    assert '"HR","FIN","2026-01","satisfaction","","","","","","true","few"' in matrix  # no count of a hidden cell
 
 
 def test_an_employee_is_refused_other_departments_pairs_and_scorecards(client, login_as):
@@ -74,9 +74,10 @@ def test_figure_json_escapes_script_breakers_and_line_separators():
 
 def test_counts_in_the_page_words_agree_in_number(app):
     from tracker.dashboards_web.views import latest_words
-    from tracker.metrics.results import Attainment, PairPoint
+    from tracker.metrics.results import FEW, Attainment, PairPoint
 
-    hidden = PairPoint(period="2026-01", start="2026-01-01", n=2, suppressed=True, attainment=Attainment(n=0))
+    handoffs = Attainment(n=2, met=2, value=100.0, low=34.2, high=100.0)
+    hidden = PairPoint(period="2026-01", start="2026-01-01", n=None, suppressed=True, attainment=handoffs, reason=FEW)
     series = {"provider": "FIN", "consumer": "HR", "points": [hidden]}
     with app.test_request_context():
         assert latest_words(series, {}).endswith(" 1 period has too few raters to be shown.")

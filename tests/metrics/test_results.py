@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from tracker.metrics.results import Attainment, PairPoint, Published
+from tracker.metrics.results import FEW, PROTECTED, Attainment, PairPoint, Published
 
 
 def test_a_withheld_value_has_no_value_raters_or_interval_in_its_shape():
-    withheld = Published.withheld(4)
-    assert (withheld.shown, withheld.as_dict()) == (False, {"n": 4, "suppressed": True})
+    withheld = Published.withheld(FEW)
+    assert (withheld.shown, withheld.as_dict()) == (False, {"suppressed": True, "reason": "few"})
+    assert Published.withheld(PROTECTED).as_dict() == {"suppressed": True, "reason": "protected"}
+    assert withheld.n is None and withheld.raters is None  # not even how many ratings stand behind it
     shown = Published(n=7, raters=6, value=4.2, low=3.8, high=4.6)
     assert shown.shown and shown.as_dict() == {"n": 7, "raters": 6, "value": 4.2, "low": 3.8, "high": 4.6}
     assert shown.estimate() == {"value": 4.2, "low": 3.8, "high": 4.6}
@@ -20,10 +22,11 @@ def test_attainment_is_never_withheld_and_has_no_value_when_nothing_was_due():
     assert done.shown and done.as_dict()["met"] == 3
 
 
-def test_a_withheld_period_of_a_pair_lists_no_raters_and_no_estimates():
-    point = PairPoint(period="2026-01", start="2026-01-01", n=2, suppressed=True, attainment=Attainment(n=0))
-    assert point.as_dict() == {"period": "2026-01", "start": "2026-01-01", "n": 2, "satisfaction": None,
-                               "collaboration": None, "csat": None, "suppressed": True,
+def test_a_withheld_period_of_a_pair_lists_no_count_no_raters_and_no_estimates():
+    point = PairPoint(period="2026-01", start="2026-01-01", n=None, suppressed=True, attainment=Attainment(n=0),
+                      reason=FEW)
+    assert point.as_dict() == {"period": "2026-01", "start": "2026-01-01", "satisfaction": None,
+                               "collaboration": None, "csat": None, "suppressed": True, "reason": "few",
                                "attainment": {"n": 0, "value": None}}
     shown = Published(n=7, raters=6, value=4.2, low=3.8, high=4.6)
     point = PairPoint(period="2026-02", start="2026-02-01", n=7, suppressed=False, attainment=Attainment(n=0),

@@ -76,7 +76,7 @@ def test_provider_sees_the_comment_without_name_once_k_raters_stand_behind_it(ap
     assert MARKER.lower() not in page.lower()
 
 
-def test_fewer_than_k_raters_show_not_enough_ratings(app, client, login_as, world):
+def test_fewer_than_k_raters_are_not_listed_as_a_consumer_without_ratings_is_not(app, client, login_as, world):
     handoff = factories.make_handoff(commitment=world.commitment, consumer=world.consumer,
                                      delivered_at=datetime.now(UTC) - timedelta(days=1))
     for _i in range(app.config["CONFIDENTIALITY_K"] - 1):
@@ -84,5 +84,5 @@ def test_fewer_than_k_raters_show_not_enough_ratings(app, client, login_as, worl
     _move_into_last_quarter()
     login_as("lead", department=world.provider)
     page = client.get("/ratings/delivered").get_data(as_text=True)
-    assert "not enough ratings" in page
-    assert "only a few of us" not in page
+    assert "No consumer has enough ratings to be shown for this quarter." in page
+    assert "only a few of us" not in page and f'data-consumer="{world.consumer.code}"' not in page

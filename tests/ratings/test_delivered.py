@@ -45,7 +45,8 @@ def test_a_quarter_of_months_with_5_5_and_2_raters_is_withheld_as_the_dashboards
     label = periods.label(_last_quarter(), "quarter")
     trend = factories.pair_series(viewer, "AA", "BB", ranges.period_range("quarter", label, label))
     assert trend["series"]["points"][0].suppressed is True
-    assert ("not enough ratings" in page, "2.9" in page, "Comment of rater" in page) == (True, False, False)
+    assert ("hidden to protect a small group" in page, "2.9" in page, "Comment of rater" in page) == (
+        True, False, False)
 
 
 def test_a_rating_at_one_in_the_night_of_a_quarter_s_first_day_counts_in_that_quarter_as_on_the_dashboards(app):

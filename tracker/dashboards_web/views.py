@@ -14,7 +14,7 @@ from tracker.errors import InvalidInput
 from tracker.metrics import services
 from tracker.metrics.periods import PERIOD_KINDS
 from tracker.metrics.ranges import period_range
-from tracker.metrics.results import Attainment, PairPoint, Published
+from tracker.metrics.results import FEW, PROTECTED, Attainment, PairPoint, Published
 from tracker.models import REASON_TAGS
 from tracker.schemas import no_nul
 from tracker.web.csvout import csv_response
@@ -57,12 +57,16 @@ def _names(departments=None) -> dict[str, str]:
 
 
 def _value_columns(cell: Published | Attainment | None) -> list:
+    """n, raters, value, low, high, suppressed and why: a withheld value has no count at all."""
     if not cell:
-        return ["", "", "", "", "", ""]
+        return ["", "", "", "", "", "", ""]
     if cell.suppressed:
-        return [cell.n, "", "", "", "", "true"]
+        return ["", "", "", "", "", "true", cell.reason]
     raters = "" if cell.raters is None else cell.raters
-    return [cell.n, raters, cell.value, cell.low, cell.high, "false"]
+    return [cell.n, raters, cell.value, cell.low, cell.high, "false", ""]
+
+
+VALUE_HEADER = ["n", "raters", "value", "low", "high", "suppressed", "withheld"]
 
 
 # --- the company matrix -------------------------------------------------------------------------
@@ -78,7 +82,8 @@ def _matrix_data():
 def matrix():
     args, result = _matrix_data()
     codes = {d.id: d.code for d in result.departments}
-    involved = {p for p, _c in result.cells} | {c for _p, c in result.cells}
+    involved = {p for p, _c in result.cells} | {c for _p, c in result.cells} | set(result.providers) | set(
+        result.consumers)
     providers = [d.code for d in result.departments if d.id in involved]
     cells = {(codes[p], codes[c]): v for (p, c), v in result.cells.items()}
     labels = _metric_labels()
@@ -87,7 +92,8 @@ def matrix():
     figure = figures.matrix_figure(providers, providers, cells, _("%(metric)s, %(period)s",
                                    metric=labels[args["metric"]], period=result.label), labels[args["metric"]],
                                    _("not enough ratings"), *scale[args["metric"]], names=names,
-                                   axis_titles=(_("Provider"), _("Consumer")), empty_label=_("no ratings"))
+                                   axis_titles=(_("Provider"), _("Consumer")), empty_label=_("no handoffs"),
+                                   protected_label=_("hidden to protect a small group"))
     shown = [(names[p], names[c], v) for (p, c), v in sorted(cells.items()) if v.shown]
     best = max(shown, key=lambda x: x[2].value, default=None)
     worst = min(shown, key=lambda x: x[2].value, default=None)
@@ -95,7 +101,8 @@ def matrix():
                if d.id in result.providers or d.id in result.consumers]
     return render_template("dashboards/matrix.html", args=args, result=result, figure=figure, labels=labels,
                            period_labels=_period_labels(), shown=shown, best=best, worst=worst, margins=margins,
-                           suppressed=sum(1 for v in cells.values() if v.suppressed),
+                           few=sum(1 for v in cells.values() if v.reason == FEW),
+                           protected=sum(1 for v in cells.values() if v.reason == PROTECTED),
                            pair_url=url_for("dashboards.pair", provider="__P__", consumer="__C__",
                                             period="month"))
 
@@ -111,8 +118,7 @@ def matrix_csv():
     rows += [["*", codes[c], result.label, args["metric"], *_value_columns(v)] for c, v in result.consumers.items()]
     if result.company:
         rows.append(["*", "*", result.label, args["metric"], *_value_columns(result.company)])
-    return csv_response("matrix", ["provider", "consumer", "period", "metric", "n", "raters", "value", "low", "high",
-                           "suppressed"], rows)
+    return csv_response("matrix", ["provider", "consumer", "period", "metric", *VALUE_HEADER], rows)
 
 
 # --- one pair -----------------------------------------------------------------------------------
@@ -133,7 +139,8 @@ def pair(provider, consumer):
     labels["title"] = _("%(provider)s → %(consumer)s and the reverse direction",
                         provider=names.get(data["provider"]), consumer=names.get(data["consumer"]))
     figure = figures.pair_trend_figure(data["series"], data["reverse"], labels, names)
-    tables = [(series, [(point.period, point.n, _point_cells(point)) for point in series["points"]],
+    tables = [(series, [(point.period, "–" if point.n is None else point.n, _point_cells(point))
+                        for point in series["points"]],
                latest_words(series, names)) for series in (data["series"], data["reverse"])]
     return render_template("dashboards/pair.html", args=args, data=data, figure=figure, names=names, tables=tables,
                            period_labels=_period_labels())
@@ -146,10 +153,11 @@ def _point_cells(point: PairPoint) -> list[tuple[str, str, str]]:
     directions are over 800 cells.
     """
     cells = []
+    withheld = _withheld_kind(point)
     for metric in services.RATING_METRICS:
         value = point.metric(metric)
-        if point.suppressed and point.n:
-            cells.append(("suppressed", "", ""))
+        if withheld:
+            cells.append((withheld, "", ""))
         elif value:
             cells.append(("value", f"{value.value:.2f}", f"[{value.low:.2f}, {value.high:.2f}]"))
         else:
@@ -162,11 +170,24 @@ def _point_cells(point: PairPoint) -> list[tuple[str, str, str]]:
     return cells
 
 
+def _withheld_kind(point: PairPoint) -> str | None:
+    """How a withheld period reads: protected, not enough ratings (it had handoffs) or nothing (it had none).
+
+    Decided from the handoffs due in the period, which are not confidential, never from whether a
+    rating arrived.
+    """
+    if not point.suppressed:
+        return None
+    if point.reason == PROTECTED:
+        return "protected"
+    return "suppressed" if point.attainment.n else "none"
+
+
 def latest_words(series: dict, names: dict) -> str:
     """One sentence on the newest period of the series that may be shown."""
     pair = f"{names.get(series['provider'], series['provider'])} → {names.get(series['consumer'], series['consumer'])}"
     shown = [p for p in series["points"] if p.satisfaction]
-    hidden = sum(1 for p in series["points"] if p.suppressed and p.n)
+    hidden = sum(1 for p in series["points"] if _withheld_kind(p) in ("suppressed", "protected"))
     if not shown:
         text = _("%(pair)s: no period has enough raters to show a number.", pair=pair)
     else:
@@ -187,17 +208,18 @@ def pair_csv(provider, consumer):
     rows = []
     for series in (data["series"], data["reverse"]):
         for point in series["points"]:
-            row = [series["provider"], series["consumer"], point.period, point.n,
+            row = [series["provider"], series["consumer"], point.period, "" if point.n is None else point.n,
                    "" if point.raters is None else point.raters]
             for metric in services.RATING_METRICS:
                 value = point.metric(metric)
                 row += [value.value, value.low, value.high] if value else ["", "", ""]
-            row += [point.attainment.value, "true" if point.suppressed else "false"]
+            row += [point.attainment.value, "true" if point.suppressed else "false", point.reason or ""]
             rows.append(row)
     header = ["provider", "consumer", "period", "n", "raters"]
     for metric in services.RATING_METRICS:
         header += [metric, f"{metric}_low", f"{metric}_high"]
-    return csv_response(f"pair-{data['provider']}-{data['consumer']}", [*header, "attainment", "suppressed"], rows)
+    header += ["attainment", "suppressed", "withheld"]
+    return csv_response(f"pair-{data['provider']}-{data['consumer']}", header, rows)
 
 
 # --- department scorecard -----------------------------------------------------------------------
@@ -240,17 +262,18 @@ def department_csv(code):
     for commitment in card["commitments"]:
         for point in commitment["points"]:
             rows.append(["commitment", commitment["title"], point["period"], "attainment", point["due"], "",
-                         point["attainment"], "", "", "false", commitment["attainment_target"], point["remaining"],
-                         point["burn_rate"]])
+                         point["attainment"], "", "", "false", "", commitment["attainment_target"],
+                         point["remaining"], point["burn_rate"]])
+    rows.append(["department", card["department"], card["last_period"], "satisfaction",
+                 *_value_columns(card["satisfaction"]), card["satisfaction_target"], "", ""])
     for consumer, value in card["by_consumer"].items():
         rows.append(["consumer", consumer, card["last_period"], "satisfaction", *_value_columns(value),
                      card["satisfaction_target"], "", ""])
     for reason in card["reasons"]:
         rows.append(["reason", reason["tag"], card["last_period"], "count", reason["n"], reason["raters"],
-                     "", "", "", "false", "", "", ""])
-    return csv_response(f"scorecard-{card['department']}", ["kind", "name", "period", "metric", "n", "raters", "value",
-                                                   "low", "high", "suppressed", "target", "remaining",
-                                                   "burn_rate"], rows)
+                     "", "", "", "false", "", "", "", ""])
+    return csv_response(f"scorecard-{card['department']}", ["kind", "name", "period", "metric", *VALUE_HEADER,
+                                                            "target", "remaining", "burn_rate"], rows)
 
 
 # --- flows and movers ---------------------------------------------------------------------------

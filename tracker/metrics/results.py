@@ -1,35 +1,42 @@
 """The values the dashboards publish, as typed objects that views, templates and figures read.
 
 A rating metric of one cell is a `Published`: its value with a 95 % interval behind at least k
-raters, or withheld (no value at all). An attainment is an `Attainment`: the share of due
+raters, or withheld. A withheld value carries no number at all, not even how many ratings stand
+behind it (that would tell a reader that a rating arrived), only why it is withheld: `FEW` (fewer
+than k raters, none included) or `PROTECTED` (enough raters, but shown it would let a reader
+subtract it from another number to single out a smaller group). An attainment is an `Attainment`: the share of due
 handoffs met, with its interval (counted from handoffs, so no threshold withholds it). A period of
 a pair's trend is a `PairPoint`, and a consumer's quarter in the provider's view is a
 `ConsumerRatings`.
 
-Every object also gives `as_dict()`: the shape the API and the CSV files have always had (a
-withheld value carries no `raters`, `value`, `low` or `high` key at all), so that serialisation
-reads one documented shape instead of re-deciding which keys a withheld value may carry.
+Every object also gives `as_dict()`: the shape of the API (a withheld value carries no `n`,
+`raters`, `value`, `low` or `high` key at all), so that serialisation reads one documented shape
+instead of re-deciding which keys a withheld value may carry.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+FEW = "few"  # fewer than k raters (none included)
+PROTECTED = "protected"  # k raters or more, withheld by the differencing rule or a margin's check
+
 
 @dataclass(frozen=True)
 class Published:
-    """One rating metric of one cell: a value behind at least k raters, or withheld."""
+    """One rating metric of one cell: a value behind at least k raters, or withheld without any count."""
 
-    n: int
+    n: int | None
     raters: int | None = None
     value: float | None = None
     low: float | None = None
     high: float | None = None
     suppressed: bool = False
+    reason: str | None = None  # FEW or PROTECTED when withheld
 
     @classmethod
-    def withheld(cls, n: int) -> Published:
-        return cls(n=n, suppressed=True)
+    def withheld(cls, reason: str) -> Published:
+        return cls(n=None, suppressed=True, reason=reason)
 
     @property
     def shown(self) -> bool:
@@ -41,7 +48,7 @@ class Published:
 
     def as_dict(self) -> dict:
         if self.suppressed:
-            return {"n": self.n, "suppressed": True}
+            return {"suppressed": True, "reason": self.reason}
         return {"n": self.n, "raters": self.raters, "value": self.value, "low": self.low, "high": self.high}
 
 
@@ -56,6 +63,7 @@ class Attainment:
     low: float | None = None
     high: float | None = None
     suppressed = False  # attainment has no threshold: it is never withheld
+    reason = None
     raters = None  # counted from handoffs, not from raters
 
     @property
@@ -71,13 +79,17 @@ class Attainment:
 
 @dataclass(frozen=True)
 class PairPoint:
-    """One period of a pair's trend: the three rating metrics (None where withheld) and attainment."""
+    """One period of a pair's trend: the three rating metrics (None where withheld) and attainment.
+
+    A withheld period has no ratings count (`n` is None) and says why it is withheld.
+    """
 
     period: str
     start: str
-    n: int
+    n: int | None
     suppressed: bool
     attainment: Attainment
+    reason: str | None = None
     raters: int | None = None
     satisfaction: Published | None = None
     collaboration: Published | None = None
@@ -87,13 +99,15 @@ class PairPoint:
         return getattr(self, name)
 
     def as_dict(self) -> dict:
-        shape = {"period": self.period, "start": self.start, "n": self.n}
+        shape = {"period": self.period, "start": self.start}
         for name in ("satisfaction", "collaboration", "csat"):
             value = self.metric(name)
             shape[name] = None if value is None else value.estimate()
         shape["suppressed"] = self.suppressed
-        if not self.suppressed:
-            shape["raters"] = self.raters
+        if self.suppressed:
+            shape["reason"] = self.reason
+        else:
+            shape.update(n=self.n, raters=self.raters)
         shape["attainment"] = self.attainment.as_dict()
         return shape
 
@@ -105,6 +119,7 @@ class ConsumerRatings:
     consumer: str
     period: str
     suppressed: bool
+    reason: str | None = None
     n: int | None = None
     raters: int | None = None
     satisfaction: Published | None = None

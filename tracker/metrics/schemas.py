@@ -25,8 +25,16 @@ class PairsQuery(PeriodQuery):
     metric = fields.String(load_default="satisfaction", validate=validate.OneOf(METRICS))
 
 
+_REASON_HELP = {"description": "why a value is withheld: `protected` (k raters or more, but shown it could be "
+                                "subtracted from another number to single out a smaller group) or `few` (fewer "
+                                "than k raters)"}
+
+
 class Cell(Schema):
-    """A published value, or `suppressed: true` without any value when fewer than k raters stand behind it."""
+    """A shown value, or `suppressed: true` with its `reason` and no count at all when it is protected.
+
+    Pairs and periods with fewer than k raters are not listed, exactly like those without ratings.
+    """
 
     provider = fields.String()
     consumer = fields.String()
@@ -39,6 +47,7 @@ class Cell(Schema):
     met = fields.Integer()
     missed = fields.Integer()
     suppressed = fields.Boolean()
+    reason = fields.String(metadata=_REASON_HELP)
 
 
 class Estimate(Schema):
@@ -57,13 +66,14 @@ class Attainment(Schema):
 
 
 class Point(Schema):
-    """One period of a pair's trend; `raters` only where the period is shown."""
+    """One period of a pair's trend; `n` and `raters` only where the period is shown, `reason` where not."""
 
     period = fields.String()
     start = fields.String()
     n = fields.Integer()
     raters = fields.Integer()
     suppressed = fields.Boolean()
+    reason = fields.String(metadata=_REASON_HELP)
     satisfaction = fields.Nested(Estimate, allow_none=True)
     collaboration = fields.Nested(Estimate, allow_none=True)
     csat = fields.Nested(Estimate, allow_none=True)

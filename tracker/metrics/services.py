@@ -32,7 +32,7 @@ from tracker.metrics.hidden import period_guard
 from tracker.metrics.models import MetricPeriod, MetricPeriodRater
 from tracker.metrics.periods import company_zone
 from tracker.metrics.ranges import PeriodRange, period_range
-from tracker.metrics.results import Attainment, ConsumerRatings, PairPoint, Published
+from tracker.metrics.results import FEW, PROTECTED, Attainment, ConsumerRatings, PairPoint, Published
 from tracker.metrics.visibility import pair_filter, require_own_department, require_pair_visible, visible_department
 from tracker.models import (
     CommitmentConsumer,
@@ -77,9 +77,11 @@ def interval_of(sums: Sums, metric: str) -> stats.Interval | None:
 
 
 def publish(sums: Sums, metric: str, k: int, extra_hidden: bool = False) -> Published:
-    """The value with its interval, or withheld: never a value below k raters."""
-    if not shown(sums.raters, k) or extra_hidden:
-        return Published.withheld(sums.n)
+    """The value with its interval, or withheld (saying why, with no count): never a value below k raters."""
+    if not shown(sums.raters, k):
+        return Published.withheld(FEW)
+    if extra_hidden:
+        return Published.withheld(PROTECTED)
     interval = interval_of(sums, metric)
     scale = 100.0 if metric == "csat" else 1.0
     return Published(n=sums.n, raters=sums.raters, value=round(interval.value * scale, 4),
@@ -115,7 +117,11 @@ def department_list() -> list[Department]:
 # --- the company matrix ----------------------------------------------------------------------------
 
 def pair_cells(user: User, metric: str, prange: PeriodRange) -> list[dict]:
-    """One cell per visible pair and period: the API's matrix."""
+    """One cell per visible pair and period that is shown or protected: the API's matrix.
+
+    A pair and period with fewer than k raters is not listed at all, exactly like one without
+    ratings: listing it would tell that a rating arrived.
+    """
     if metric not in METRICS:
         raise InvalidInput("Choose satisfaction, collaboration, csat or attainment.", field="metric")
     own = visible_department(user)
@@ -134,15 +140,21 @@ def pair_cells(user: User, metric: str, prange: PeriodRange) -> list[dict]:
     guard = period_guard(prange.kind, prange.starts, k, lambda table: pair_filter(table, own), scopes="pairs")
     for row in sorted(rows, key=lambda r: (r.period_start, names[r.provider_id], names[r.consumer_id])):
         hidden = guard.hides(row.provider_id, row.consumer_id, row.period_start)
-        cells.append({"provider": names[row.provider_id], "consumer": names[row.consumer_id],
-                      "period": periods.label(row.period_start, prange.kind),
-                      **publish(_sums(row), metric, k, extra_hidden=hidden).as_dict()})
+        published = publish(_sums(row), metric, k, extra_hidden=hidden)
+        if published.reason != FEW:
+            cells.append({"provider": names[row.provider_id], "consumer": names[row.consumer_id],
+                          "period": periods.label(row.period_start, prange.kind), **published.as_dict()})
     return cells
 
 
 @dataclass
 class Matrix:
-    """A heat map for one whole period: cells plus the margins that may be shown."""
+    """A heat map for one whole period: cells plus the margins that may be shown.
+
+    Cells and margins with fewer than k raters are left out, exactly like those without ratings;
+    `with_handoffs` (who asked whom for work in the period, which is not confidential) tells a
+    pair with "not enough ratings" from one with no handoffs.
+    """
 
     kind: str
     start: dt.date
@@ -152,6 +164,7 @@ class Matrix:
     providers: dict = field(default_factory=dict)  # provider_id -> the row margin
     consumers: dict = field(default_factory=dict)  # consumer_id -> the column margin
     company: Published | Attainment | None = None
+    with_handoffs: set = field(default_factory=set)  # (provider_id, consumer_id) with handoffs in the period
 
     @property
     def label(self) -> str:
@@ -205,7 +218,7 @@ def matrix(user: User, metric: str, kind: str, when: str | None = None) -> Matri
     own = visible_department(user)
     start = prange.first
     departments = sorted(_departments().values(), key=lambda d: d.code)
-    result = Matrix(kind, start, metric, departments)
+    result = Matrix(kind, start, metric, departments, with_handoffs=_pairs_with_handoffs(prange, own))
     if metric == "attainment":
         found = pair_attainment(prange, own)
         for (_, provider, consumer), counts in found.items():
@@ -241,7 +254,41 @@ def matrix(user: User, metric: str, kind: str, when: str | None = None) -> Matri
                 and hidden_part_ok(_hidden_margin_union(kind, start, "provider_id", hidden_rows), k)
                 and hidden_part_ok(_hidden_margin_union(kind, start, "consumer_id", hidden_columns), k))
         result.company = publish(_sums(company), metric, k, extra_hidden=not safe or guard.hides(0, 0, start))
+    return _few_as_without_ratings(result, own)
+
+
+def _few_as_without_ratings(result: Matrix, own: int | None) -> Matrix:
+    """Cells and margins with fewer than k raters read exactly as those without ratings.
+
+    Whatever the ratings, a pair (and its departments) with handoffs in the period reads "not
+    enough ratings" unless its value is shown or protected, and one without handoffs is left out:
+    what the reader sees then depends on the handoffs, which are not confidential, and on values
+    that may be shown, never on whether a rating arrived.
+    """
+    few = Published.withheld(FEW)
+    result.cells = {pair: value for pair, value in result.cells.items() if value.reason != FEW}
+    result.providers = {key: value for key, value in result.providers.items() if value.reason != FEW}
+    result.consumers = {key: value for key, value in result.consumers.items() if value.reason != FEW}
+    for provider, consumer in result.with_handoffs:
+        result.cells.setdefault((provider, consumer), few)
+        if own is None or own == provider:
+            result.providers.setdefault(provider, few)
+        if own is None or own == consumer:
+            result.consumers.setdefault(consumer, few)
+    if result.company is None or result.company.reason == FEW:
+        result.company = few if own is None and result.with_handoffs else None
     return result
+
+
+def _pairs_with_handoffs(prange: PeriodRange, own: int | None) -> set[tuple[int, int]]:
+    """(provider, consumer) of the visible pairs with a handoff requested or delivered in the range."""
+    zone = company_zone()
+    lower, _ = periods.utc_bounds(prange.first, prange.kind, zone)
+    _, upper = periods.utc_bounds(prange.last, prange.kind, zone)
+    query = (select(Handoff.provider_id, Handoff.consumer_id).distinct()
+             .where(or_(and_(Handoff.requested_at >= lower, Handoff.requested_at < upper),
+                        and_(Handoff.delivered_at >= lower, Handoff.delivered_at < upper)), pair_filter(Handoff, own)))
+    return {(provider, consumer) for provider, consumer in db.session.execute(query)}
 
 
 # --- one pair over time ----------------------------------------------------------------------------
@@ -280,8 +327,10 @@ def pair_series(user: User, provider: Department, consumer: Department, prange: 
             hidden = guard.hides(p.id, c.id, start)
             suppressed = not shown(sums.raters, k) or hidden
             values = {metric: publish(sums, metric, k, extra_hidden=hidden) for metric in RATING_METRICS}
+            reason = None if not suppressed else FEW if not shown(sums.raters, k) else PROTECTED
             points.append(PairPoint(
-                period=periods.label(start, prange.kind), start=start.isoformat(), n=sums.n, suppressed=suppressed,
+                period=periods.label(start, prange.kind), start=start.isoformat(),
+                n=None if suppressed else sums.n, suppressed=suppressed, reason=reason,
                 raters=None if suppressed else sums.raters,
                 attainment=attainment_value(*attainment.get((start,), (0, 0))),
                 **{metric: None if value.suppressed else value for metric, value in values.items()}))
@@ -313,8 +362,10 @@ def ratings_by_consumer(user: User, provider: Department, start: dt.date) -> lis
         sums = _sums(row)
         hidden = guard.hides(provider.id, row.consumer_id, start)
         consumer, period = names[row.consumer_id].code, periods.label(start, "quarter")
-        if not shown(sums.raters, k) or hidden:
-            result.append(ConsumerRatings(consumer=consumer, period=period, suppressed=True))
+        if not shown(sums.raters, k):
+            continue  # not listed, exactly like a consumer without ratings
+        if hidden:
+            result.append(ConsumerRatings(consumer=consumer, period=period, suppressed=True, reason=PROTECTED))
             continue
         comments, comment_count = _comments(provider.id, row.consumer_id, start)
         result.append(ConsumerRatings(
@@ -364,8 +415,9 @@ def scorecard(user: User, department: Department, prange: PeriodRange, locale: s
     for consumer_id, row in sorted(sums_by_consumer.items(), key=lambda item: names[item[0]].code if item[0] else ""):
         if consumer_id == 0:
             continue
-        by_consumer[names[consumer_id].code] = publish(
-            _sums(row), "satisfaction", k, extra_hidden=guard.hides(department.id, consumer_id, last))
+        value = publish(_sums(row), "satisfaction", k, extra_hidden=guard.hides(department.id, consumer_id, last))
+        if value.reason != FEW:  # left out, exactly like a consumer without ratings
+            by_consumer[names[consumer_id].code] = value
     overall_row = sums_by_consumer.get(0)
     overall = publish(_sums(overall_row) if overall_row else Sums(), "satisfaction", k,
                       extra_hidden=not hidden_part_ok(hidden.get(department.id, 0), k)
