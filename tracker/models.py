@@ -154,6 +154,12 @@ class ApiToken(db.Model):
 
     user: Mapped[User] = relationship()
 
+    @property
+    def last_used_on(self) -> dt.date | None:
+        """The day (UTC) of the last use, all that is shown: a time to the second, read before and
+        after a dashboard's numbers move, would tie a rating to the moment this token was used."""
+        return None if self.last_used_at is None else self.last_used_at.astimezone(dt.UTC).date()
+
 
 class BusinessCalendar(db.Model):
     """Working time of a place: time zone, weekdays, daily intervals, holidays, closures."""

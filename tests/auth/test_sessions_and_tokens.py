@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -128,6 +129,23 @@ def test_tokens_via_api_are_shown_once_and_revocable(client, login_as):
     assert "token" not in listed[0]
     assert client.delete(f"/api/v1/tokens/{created.json['id']}").status_code == 204
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+
+
+def test_a_token_s_last_use_is_shown_by_the_day_only(client, login_as):
+    """A last use to the second, read before and after a cell's numbers move, would tie a rating to it."""
+    login_as("admin")
+    created = client.post("/api/v1/tokens", json={"name": "nightly export"})
+    token = db.session.get(ApiToken, created.json["id"])
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {created.json['token']}"}).status_code == 200
+    db.session.refresh(token)
+    used = token.last_used_at
+    assert used is not None  # stored to the minute, for the sign-in throttle; never shown so
+    listed = client.get("/api/v1/tokens").json[0]
+    assert listed["last_used_on"] == used.date().isoformat() and "last_used_at" not in listed
+    cells = re.findall(r"<td>(.*?)</td>", client.get("/admin/tokens").get_data(as_text=True))
+    assert used.date().isoformat() in cells  # the "Last used" cell holds the day and nothing else
+    export = client.get(f"/api/v1/users/{token.user_id}/export").json
+    assert [t["last_used_on"] for t in export["api_tokens"]] == [used.date().isoformat()]
 
 
 def test_cookie_api_write_needs_csrf_header(form_sign_in):

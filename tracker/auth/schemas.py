@@ -34,7 +34,8 @@ class Token(Schema):
     prefix = fields.String()
     scopes = fields.String()
     created_at = fields.AwareDateTime()
-    last_used_at = fields.AwareDateTime(allow_none=True)
+    last_used_on = fields.Date(allow_none=True, metadata={
+        "description": "the day (UTC) the token was last used; only the day, never the time"})
     revoked_at = fields.AwareDateTime(allow_none=True)
 
 

@@ -213,7 +213,7 @@ def _personal_records(user: User) -> dict:
             {
                 "id": t.id, "name": t.name, "prefix": t.prefix, "scopes": t.scopes,
                 "created_at": t.created_at.isoformat(),
-                "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+                "last_used_on": t.last_used_on.isoformat() if t.last_used_on else None,
                 "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
             }
             for t in tokens
