@@ -95,6 +95,8 @@ class Config:
         self.CONFIDENTIALITY_K = _env_int("TRACKER_CONFIDENTIALITY_K", 5)
         self.COMPANY_TIMEZONE = os.environ.get("TRACKER_COMPANY_TIMEZONE", "Asia/Shanghai")
         self.RATING_WINDOW_DAYS = _env_int("TRACKER_RATING_WINDOW_DAYS", 30)
+        # A closed period is released this long after it ends (writes begun before the end finish first).
+        self.RELEASE_DELAY_MINUTES = _env_int("TRACKER_RELEASE_DELAY_MINUTES", 15)
         # How far back a request or event time may be dated: by anyone, and by the provider's lead,
         # administrators and imports (audited); see tracker/handoffs/fairness.py.
         self.BACKDATE_DAYS = _env_int("TRACKER_BACKDATE_DAYS", 3)
@@ -117,6 +119,8 @@ class Config:
             raise ConfigError(
                 f"TRACKER_CONFIDENTIALITY_K must be at least {MIN_CONFIDENTIALITY_K}, got {self.CONFIDENTIALITY_K}"
             )
+        if not 1 <= self.RELEASE_DELAY_MINUTES <= 24 * 60:
+            raise ConfigError("TRACKER_RELEASE_DELAY_MINUTES must be between 1 and 1440")
         if self.RATING_WINDOW_DAYS < 1:
             raise ConfigError("TRACKER_RATING_WINDOW_DAYS must be at least 1")
         if not 0 <= self.BACKDATE_DAYS <= self.LEAD_BACKDATE_DAYS <= MAX_LEAD_BACKDATE_DAYS:

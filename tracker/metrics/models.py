@@ -22,6 +22,7 @@ from sqlalchemy import CheckConstraint, Date, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.extensions import db
+from tracker.types import UTCDateTime
 
 _KIND_CHECK = "period_kind IN ('week', 'month', 'quarter')"
 
@@ -152,3 +153,52 @@ class MetricHiddenState(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     k: Mapped[int] = mapped_column(Integer)
+
+
+class MetricRelease(db.Model):
+    """One closed period's release: made once, never changed (release_rule.py decides, releases.py stores)."""
+
+    __tablename__ = "metric_releases"
+    __table_args__ = (CheckConstraint(_KIND_CHECK, name="period_kind_valid"), CheckConstraint("k >= 1", name="k_valid"))
+
+    period_kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    period_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    k: Mapped[int] = mapped_column(Integer)
+    released_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class MetricReleaseValue(_SummedColumns, db.Model):
+    """One scope's value in a release: shown with its sums (columns: RATING_SUMS), or withheld and why.
+
+    A withheld value keeps no count and no sum (they are zero): nothing of it can be read back.
+    """
+
+    __tablename__ = "metric_release_values"
+    __table_args__ = (
+        CheckConstraint(_KIND_CHECK, name="period_kind_valid"),
+        CheckConstraint("status IN ('shown', 'few', 'protected')", name="status_valid"),
+        CheckConstraint("status = 'shown' OR (n = 0 AND raters = 0)", name="withheld_has_no_counts"),
+        Index("ix_metric_release_values_scope", "provider_id", "consumer_id", "period_kind", "period_start"),
+    )
+
+    period_kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    period_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    provider_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    consumer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    status: Mapped[str] = mapped_column(String(10))
+    raters: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MetricReleaseTag(db.Model):
+    """A provider's count of one reason tag in a release; only tags that may be shown have a row."""
+
+    __tablename__ = "metric_release_tags"
+    __table_args__ = (CheckConstraint(_KIND_CHECK, name="period_kind_valid"),
+                      CheckConstraint("n > 0 AND raters > 0", name="counts_valid"))
+
+    period_kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    period_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    provider_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    tag: Mapped[str] = mapped_column(String(32), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+    raters: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,225 @@
+"""Releases: a closed period's numbers, decided once by the release rule and never changed.
+
+Nothing of an open period is published. Once a period has closed (in the company's zone) and
+RELEASE_DELAY_MINUTES have passed, its release is made: by `flask --app wsgi metrics release`, or
+by the first read that needs it. Releases are made in the order periods end (a week before the
+month that ends after it, a month before its quarter), each decided by release_rule.py against
+every value already released, and stored in `metric_releases` (one row per period),
+`metric_release_values` (one row per scope with ratings: shown with its sums, or withheld and
+why) and `metric_release_tags` (the reason tags that may be shown). Dashboards read these tables
+only, so two reads of a closed period at any two times give the same numbers.
+
+A closed period's ratings cannot change afterwards: a rating counts in the week it was first given,
+and can be changed only until that week ends (ratings.services); erasing a person moves their
+ratings to a pseudonym and changes no score. A write that would still touch a released week is
+refused (`check_week_open`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from flask import current_app
+from sqlalchemy import String, and_, func, or_, select, text, type_coerce
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from tracker.errors import Conflict
+from tracker.extensions import db
+from tracker.metrics import periods
+from tracker.metrics.differencing import as_date, span
+from tracker.metrics.models import (
+    RATING_SUMS,
+    MetricAtomRater,
+    MetricPeriod,
+    MetricRelease,
+    MetricReleaseTag,
+    MetricReleaseValue,
+)
+from tracker.metrics.periods import PERIOD_KINDS, company_zone, local_day
+from tracker.metrics.release_rule import SHOWN, Candidate, Ledger, importance, single_scope
+from tracker.models import Rating, RatingReason
+from tracker.types import utcnow
+
+_LOCK = (0x51A7, 0x5E1E)  # advisory lock: "making releases"
+_KIND_ORDER = {kind: i for i, kind in enumerate(PERIOD_KINDS)}
+SUM_COLUMNS = tuple(rating_sum.column for rating_sum in RATING_SUMS)
+
+
+def delay() -> dt.timedelta:
+    return dt.timedelta(minutes=int(current_app.config["RELEASE_DELAY_MINUTES"]))
+
+
+def release_time(kind: str, start: dt.date) -> dt.datetime:
+    """When a period's release is due: its end in the company's zone, plus the delay."""
+    return periods.utc_bounds(start, kind, company_zone())[1] + delay()
+
+
+def is_due(kind: str, start: dt.date, now: dt.datetime | None = None) -> bool:
+    return release_time(kind, start) <= (now or utcnow())
+
+
+def check_week_open(created_at: dt.datetime) -> None:
+    """Refuse a change to a rating whose week has been released (its numbers may no longer move)."""
+    week = periods.period_start(local_day(created_at, company_zone()), "week")
+    if db.session.get(MetricRelease, ("week", week)) is not None:
+        raise Conflict("This rating's week has been released; the rating can no longer change.")
+
+
+def _order(item: tuple[str, dt.date]) -> tuple:
+    kind, start = item
+    return periods.next_start(start, kind), _KIND_ORDER[kind]
+
+
+def due_periods(now: dt.datetime | None = None) -> list[tuple[str, dt.date]]:
+    """Closed periods with ratings and no release yet, in the order they must be released."""
+    now = now or utcnow()
+    first = db.session.scalar(select(func.min(MetricPeriod.period_start)).where(MetricPeriod.period_kind == "week"))
+    if first is None:
+        return []
+    first = as_date(first)
+    made = {(kind, as_date(start)) for kind, start in db.session.execute(
+        select(MetricRelease.period_kind, type_coerce(MetricRelease.period_start, String)))}
+    due = []
+    for kind in PERIOD_KINDS:
+        start = periods.period_start(first, kind)
+        while is_due(kind, start, now):
+            if (kind, start) not in made:
+                due.append((kind, start))
+            start = periods.next_start(start, kind)
+    return sorted(due, key=_order)
+
+
+def release_due(now: dt.datetime | None = None) -> list[tuple[str, dt.date]]:
+    """Make every release that is due, in order, and commit; returns the periods released.
+
+    Two processes may try at once: on PostgreSQL an advisory lock makes the later one wait and
+    then find the releases made; on SQLite the later writer fails and leaves them to the first.
+    """
+    due = due_periods(now)
+    if not due:
+        return []
+    try:
+        if db.session.get_bind().dialect.name == "postgresql":
+            db.session.execute(text("SELECT pg_advisory_xact_lock(:a, :b)"), {"a": _LOCK[0], "b": _LOCK[1]})
+            due = due_periods(now)
+        for kind, start in due:
+            release_period(kind, start)
+        db.session.commit()
+    except (IntegrityError, OperationalError):
+        db.session.rollback()  # another process released them first
+        return []
+    return due
+
+
+def release_period(kind: str, start: dt.date) -> dict[str, int]:
+    """Decide and store one period's release (the earlier periods must be released already)."""
+    k = int(current_app.config["CONFIDENTIALITY_K"])
+    db.session.add(MetricRelease(period_kind=kind, period_start=start, k=k, released_at=utcnow()))
+    db.session.flush()  # a second release of the same period fails here
+    quarters = sorted({periods.period_start(day, "quarter") for day in (
+        start, periods.next_start(start, kind) - dt.timedelta(days=1))})
+    first, end = span("quarter", quarters)
+    rows = db.session.execute(select(*MetricPeriod.__table__.c).where(
+        MetricPeriod.period_kind == kind, MetricPeriod.period_start == start, MetricPeriod.n > 0)).all()
+    ledger = Ledger(_pair_atoms(first, end), _published(first, end, quarters[0]), k)
+    candidates = sorted((Candidate((kind, start, (r.provider_id, r.consumer_id)), r.raters) for r in rows),
+                        key=importance)
+    decisions = ledger.decide(candidates)
+    values = []
+    for row in rows:
+        status = decisions[(kind, start, (row.provider_id, row.consumer_id))]
+        shown = status == SHOWN
+        values.append({"period_kind": kind, "period_start": start, "provider_id": row.provider_id,
+                       "consumer_id": row.consumer_id, "status": status, "raters": row.raters if shown else 0,
+                       **{column: getattr(row, column) if shown else 0 for column in SUM_COLUMNS}})
+    if values:
+        db.session.execute(MetricReleaseValue.__table__.insert(), values)
+    providers = {p for (_, _, (p, c)), status in decisions.items() if status == SHOWN and p and not c}
+    tags = _release_tags(kind, start, providers, first, end, quarters[0], k) if providers else 0
+    return {"values": len(values), "shown": sum(1 for v in values if v["status"] == SHOWN), "tags": tags}
+
+
+def _pair_atoms(first: dt.date, end: dt.date) -> dict:
+    """{((provider, consumer), week, month): rater keys} of every pair atom whose week starts in [first, end)."""
+    found: dict = defaultdict(set)
+    query = select(MetricAtomRater.provider_id, MetricAtomRater.consumer_id,
+                   type_coerce(MetricAtomRater.week_start, String), type_coerce(MetricAtomRater.month_start, String),
+                   MetricAtomRater.rater_key).where(
+        MetricAtomRater.week_start >= first, MetricAtomRater.week_start < end,
+        MetricAtomRater.provider_id > 0, MetricAtomRater.consumer_id > 0)
+    for provider, consumer, week, month, rater in db.session.connection().execute(query):
+        found[((provider, consumer), as_date(week), as_date(month))].add(rater)
+    return {atom: frozenset(raters) for atom, raters in found.items()}
+
+
+def _in_window(table, first: dt.date, end: dt.date, months_from: dt.date):
+    """Periods that overlap the window: weeks starting in it, months and quarters from its first quarter."""
+    return or_(and_(table.period_kind == "week", table.period_start >= first, table.period_start < end),
+               and_(table.period_kind != "week", table.period_start >= months_from, table.period_start < end))
+
+
+def _published(first: dt.date, end: dt.date, months_from: dt.date) -> set:
+    table = MetricReleaseValue
+    query = select(table.period_kind, type_coerce(table.period_start, String), table.provider_id,
+                   table.consumer_id).where(table.status == SHOWN, _in_window(table, first, end, months_from))
+    return {(kind, as_date(start), (p, c)) for kind, start, p, c in db.session.execute(query)}
+
+
+def _release_tags(kind: str, start: dt.date, providers: set[int], first: dt.date, end: dt.date,
+                  months_from: dt.date, k: int) -> int:
+    """Reason tags of the providers whose total is shown: each tag's count is decided by the same rule,
+    against the counts of that tag already released for the provider."""
+    zone = company_zone()
+    lower = periods.utc_bounds(first, "week", zone)[0]
+    upper = periods.utc_bounds(end, "week", zone)[0]
+    query = (select(Rating.provider_id, RatingReason.tag, Rating.created_at, Rating.rater_key)
+             .join(RatingReason, RatingReason.rating_id == Rating.id)
+             .where(Rating.created_at >= lower, Rating.created_at < upper))
+    atoms: dict = defaultdict(set)
+    counts: dict = defaultdict(int)
+    period_raters: dict = defaultdict(set)
+    period_lower, period_upper = periods.utc_bounds(start, kind, zone)
+    for provider, tag, created_at, rater in db.session.execute(query):
+        day = local_day(created_at, zone)
+        atoms[((provider, tag), periods.period_start(day, "week"), periods.period_start(day, "month"))].add(rater)
+        if provider in providers and period_lower <= created_at < period_upper:
+            counts[(provider, tag)] += 1
+            period_raters[(provider, tag)].add(rater)
+    table = MetricReleaseTag
+    published = {(kind_, as_date(start_), (p, tag)) for kind_, start_, p, tag in db.session.execute(
+        select(table.period_kind, type_coerce(table.period_start, String), table.provider_id, table.tag)
+        .where(_in_window(table, first, end, months_from)))}
+    ledger = Ledger({atom: frozenset(raters) for atom, raters in atoms.items()}, published, k, single_scope)
+    candidates = sorted((Candidate((kind, start, scope), len(raters)) for scope, raters in period_raters.items()),
+                        key=lambda c: (-c.raters, c.key[2]))
+    rows = [{"period_kind": kind, "period_start": start, "provider_id": provider, "tag": tag,
+             "n": counts[(provider, tag)], "raters": len(period_raters[(provider, tag)])}
+            for (_, _, (provider, tag)), status in ledger.decide(candidates).items() if status == SHOWN]
+    if rows:
+        db.session.execute(MetricReleaseTag.__table__.insert(), rows)
+    return len(rows)
+
+
+# --- reading releases ------------------------------------------------------------------------------
+
+def released_starts(kind: str, starts) -> set[dt.date]:
+    """Which of the given periods have been released."""
+    query = select(type_coerce(MetricRelease.period_start, String)).where(
+        MetricRelease.period_kind == kind, MetricRelease.period_start >= min(starts),
+        MetricRelease.period_start <= max(starts))
+    return {as_date(start) for start in db.session.scalars(query)}
+
+
+def release_rows(kind: str, starts, *conditions) -> list:
+    """Plain rows of the released values of the given periods (any scope the conditions allow)."""
+    table = MetricReleaseValue
+    query = select(*table.__table__.c).where(table.period_kind == kind, table.period_start >= min(starts),
+                                             table.period_start <= max(starts), *conditions)
+    return [row for row in db.session.execute(query).all() if as_date(row.period_start) in set(starts)]
+
+
+def release_tags(kind: str, start: dt.date, provider_id: int) -> list:
+    table = MetricReleaseTag
+    return db.session.execute(select(table.tag, table.n, table.raters).where(
+        table.period_kind == kind, table.period_start == start, table.provider_id == provider_id)).all()
