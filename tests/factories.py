@@ -248,11 +248,11 @@ class Org:
         return self.raters[key]
 
     def rate(self, provider: str, consumer: str, rater: int, satisfaction: int, collaboration: int,
-             at: datetime):
+             at: datetime, reasons: tuple[str, ...] = ()):
         handoff = make_handoff(self.commitment(provider), consumer=self.department(consumer),
                                          requested_at=at - timedelta(days=2), delivered_at=at - timedelta(days=1))
         return make_rating(handoff, rater=self.rater(consumer, rater), satisfaction=satisfaction,
-                                     collaboration=collaboration, created_at=at)
+                                     collaboration=collaboration, created_at=at, reasons=reasons)
 
 
 def at(year: int, month: int, day: int, hour: int = 4) -> datetime:

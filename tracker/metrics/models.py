@@ -54,7 +54,16 @@ _SummedColumns = type("_SummedColumns", (), {
 })
 
 
-class MetricPeriod(_SummedColumns, db.Model):
+class _PeriodScopeKey:
+    """The key of a table with one row per period and scope: (period_kind, period_start, provider_id, consumer_id)."""
+
+    period_kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    period_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    provider_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    consumer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+class MetricPeriod(_PeriodScopeKey, _SummedColumns, db.Model):
     """Sums of satisfaction and collaboration for one scope and one whole period (columns: RATING_SUMS)."""
 
     __tablename__ = "metric_periods"
@@ -64,14 +73,10 @@ class MetricPeriod(_SummedColumns, db.Model):
         Index("ix_metric_periods_scope", "provider_id", "consumer_id", "period_kind", "period_start"),
     )
 
-    period_kind: Mapped[str] = mapped_column(String(8), primary_key=True)
-    period_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    provider_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    consumer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     raters: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class MetricPeriodRater(db.Model):
+class MetricPeriodRater(_PeriodScopeKey, db.Model):
     """How many ratings one rater gave within one scope and period (a row exists while > 0)."""
 
     __tablename__ = "metric_period_raters"
@@ -80,10 +85,6 @@ class MetricPeriodRater(db.Model):
         CheckConstraint("n > 0", name="n_positive"),
     )
 
-    period_kind: Mapped[str] = mapped_column(String(8), primary_key=True)
-    period_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    provider_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    consumer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     rater_key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     n: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -120,7 +121,7 @@ class MetricAtomRater(db.Model):
     n: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class MetricHiddenPeriod(db.Model):
+class MetricHiddenPeriod(_PeriodScopeKey, db.Model):
     """A scope's period whose value is withheld by the differencing rule although k raters stand behind it.
 
     Decided on every rating write for the periods that write can change (hidden.py), so that a
@@ -135,10 +136,6 @@ class MetricHiddenPeriod(db.Model):
         Index("ix_metric_hidden_periods_scope", "provider_id", "consumer_id", "period_kind", "period_start"),
     )
 
-    period_kind: Mapped[str] = mapped_column(String(8), primary_key=True)
-    period_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    provider_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    consumer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
 
 
 class MetricHiddenState(db.Model):
@@ -167,7 +164,7 @@ class MetricRelease(db.Model):
     released_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
-class MetricReleaseValue(_SummedColumns, db.Model):
+class MetricReleaseValue(_PeriodScopeKey, _SummedColumns, db.Model):
     """One scope's value in a release: shown with its sums (columns: RATING_SUMS), or withheld and why.
 
     A withheld value keeps no count and no sum (they are zero): nothing of it can be read back.
@@ -181,10 +178,6 @@ class MetricReleaseValue(_SummedColumns, db.Model):
         Index("ix_metric_release_values_scope", "provider_id", "consumer_id", "period_kind", "period_start"),
     )
 
-    period_kind: Mapped[str] = mapped_column(String(8), primary_key=True)
-    period_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    provider_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    consumer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     status: Mapped[str] = mapped_column(String(10))
     raters: Mapped[int] = mapped_column(Integer, default=0)
 

@@ -42,10 +42,9 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 
 from tracker.metrics import periods
+from tracker.metrics.results import FEW, PROTECTED
 
 SHOWN = "shown"
-FEW = "few"  # fewer than k distinct raters stand behind the value
-PROTECTED = "protected"  # enough raters, but publishing it would single out a smaller group
 
 Scope = Hashable  # (provider_id, consumer_id) for ratings; (provider_id, tag) for reason tags
 Atom = tuple[Scope, dt.date, dt.date]  # (the finest scope, week start, month start)

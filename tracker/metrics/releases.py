@@ -9,10 +9,8 @@ every value already released, and stored in `metric_releases` (one row per perio
 why) and `metric_release_tags` (the reason tags that may be shown). Dashboards read these tables
 only, so two reads of a closed period at any two times give the same numbers.
 
-A closed period's ratings cannot change afterwards: a rating counts in the week it was first given,
-and can be changed only until that week ends (ratings.services); erasing a person moves their
-ratings to a pseudonym and changes no score. A write that would still touch a released week is
-refused (`check_week_open`).
+A rating counts in the week it was first given; erasing a person moves their ratings to a
+pseudonym and changes no score.
 """
 
 from __future__ import annotations
@@ -24,26 +22,25 @@ from flask import current_app
 from sqlalchemy import String, and_, func, or_, select, text, type_coerce
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from tracker.errors import Conflict
 from tracker.extensions import db
 from tracker.metrics import periods
 from tracker.metrics.differencing import as_date, span
 from tracker.metrics.models import (
-    RATING_SUMS,
     MetricAtomRater,
     MetricPeriod,
     MetricRelease,
     MetricReleaseTag,
     MetricReleaseValue,
 )
-from tracker.metrics.periods import PERIOD_KINDS, company_zone, local_day
-from tracker.metrics.release_rule import SHOWN, Candidate, Ledger, importance, single_scope
+from tracker.metrics.periods import PERIOD_KINDS, company_zone
+from tracker.metrics.release_rule import SHOWN, Candidate, Ledger, atom_periods, importance, single_scope
+from tracker.metrics.rollups import SUM_COLUMNS
+from tracker.metrics.sqlperiods import period_column
 from tracker.models import Rating, RatingReason
 from tracker.types import utcnow
 
 _LOCK = (0x51A7, 0x5E1E)  # advisory lock: "making releases"
 _KIND_ORDER = {kind: i for i, kind in enumerate(PERIOD_KINDS)}
-SUM_COLUMNS = tuple(rating_sum.column for rating_sum in RATING_SUMS)
 
 
 def delay() -> dt.timedelta:
@@ -57,13 +54,6 @@ def release_time(kind: str, start: dt.date) -> dt.datetime:
 
 def is_due(kind: str, start: dt.date, now: dt.datetime | None = None) -> bool:
     return release_time(kind, start) <= (now or utcnow())
-
-
-def check_week_open(created_at: dt.datetime) -> None:
-    """Refuse a change to a rating whose week has been released (its numbers may no longer move)."""
-    week = periods.period_start(local_day(created_at, company_zone()), "week")
-    if db.session.get(MetricRelease, ("week", week)) is not None:
-        raise Conflict("This rating's week has been released; the rating can no longer change.")
 
 
 def _order(item: tuple[str, dt.date]) -> tuple:
@@ -173,18 +163,20 @@ def _release_tags(kind: str, start: dt.date, providers: set[int], first: dt.date
     zone = company_zone()
     lower = periods.utc_bounds(first, "week", zone)[0]
     upper = periods.utc_bounds(end, "week", zone)[0]
-    query = (select(Rating.provider_id, RatingReason.tag, Rating.created_at, Rating.rater_key)
+    dialect = db.session.get_bind().dialect.name
+    week, month = (period_column(dialect, part, zone, "ratings.created_at", lower, upper) for part in ("week", "month"))
+    query = (select(Rating.provider_id, RatingReason.tag, week, month, Rating.rater_key, func.count())
              .join(RatingReason, RatingReason.rating_id == Rating.id)
-             .where(Rating.created_at >= lower, Rating.created_at < upper))
+             .where(Rating.created_at >= lower, Rating.created_at < upper)
+             .group_by(Rating.provider_id, RatingReason.tag, week, month, Rating.rater_key))
     atoms: dict = defaultdict(set)
     counts: dict = defaultdict(int)
     period_raters: dict = defaultdict(set)
-    period_lower, period_upper = periods.utc_bounds(start, kind, zone)
-    for provider, tag, created_at, rater in db.session.execute(query):
-        day = local_day(created_at, zone)
-        atoms[((provider, tag), periods.period_start(day, "week"), periods.period_start(day, "month"))].add(rater)
-        if provider in providers and period_lower <= created_at < period_upper:
-            counts[(provider, tag)] += 1
+    for provider, tag, week_start, month_start, rater, n in db.session.execute(query):
+        week_start, month_start = as_date(week_start), as_date(month_start)
+        atoms[((provider, tag), week_start, month_start)].add(rater)
+        if provider in providers and (kind, start) in atom_periods(week_start, month_start):
+            counts[(provider, tag)] += n
             period_raters[(provider, tag)].add(rater)
     table = MetricReleaseTag
     published = {(kind_, as_date(start_), (p, tag)) for kind_, start_, p, tag in db.session.execute(
@@ -199,27 +191,3 @@ def _release_tags(kind: str, start: dt.date, providers: set[int], first: dt.date
     if rows:
         db.session.execute(MetricReleaseTag.__table__.insert(), rows)
     return len(rows)
-
-
-# --- reading releases ------------------------------------------------------------------------------
-
-def released_starts(kind: str, starts) -> set[dt.date]:
-    """Which of the given periods have been released."""
-    query = select(type_coerce(MetricRelease.period_start, String)).where(
-        MetricRelease.period_kind == kind, MetricRelease.period_start >= min(starts),
-        MetricRelease.period_start <= max(starts))
-    return {as_date(start) for start in db.session.scalars(query)}
-
-
-def release_rows(kind: str, starts, *conditions) -> list:
-    """Plain rows of the released values of the given periods (any scope the conditions allow)."""
-    table = MetricReleaseValue
-    query = select(*table.__table__.c).where(table.period_kind == kind, table.period_start >= min(starts),
-                                             table.period_start <= max(starts), *conditions)
-    return [row for row in db.session.execute(query).all() if as_date(row.period_start) in set(starts)]
-
-
-def release_tags(kind: str, start: dt.date, provider_id: int) -> list:
-    table = MetricReleaseTag
-    return db.session.execute(select(table.tag, table.n, table.raters).where(
-        table.period_kind == kind, table.period_start == start, table.provider_id == provider_id)).all()
