@@ -109,14 +109,17 @@ def matrix_figure(providers: list[str], consumers: list[str], cells: dict[tuple[
                   title: str, value_label: str, suppressed_label: str,
                   zmin: float | None = None, zmax: float | None = None,
                   names: dict[str, str] | None = None, axis_titles: tuple[str, str] = ("provider", "consumer"),
-                  empty_label: str = "–", protected_label: str | None = None) -> Figure:
+                  empty_label: str = "–", protected_label: str | None = None,
+                  open_label: str | None = None) -> Figure:
     """Providers (rows) x consumers (columns) of department codes; cells maps (provider, consumer) to a value.
 
     `names` maps codes to the names shown on the axes. A cell's hover text holds its interval and
     counts; the value itself is `z`. Withheld and empty cells have no z (a gap, no colour) and say
     which they are: `suppressed_label` for too few raters, `protected_label` for a value withheld
-    to protect a small group, `empty_label` for a pair without a cell.
+    to protect a small group, `open_label` for a period not released yet, `empty_label` for a pair
+    without a cell.
     """
+    withheld_labels = {"protected": protected_label, "open": open_label}
     z, text = [], []
     for provider in providers:
         z_row, text_row = [], []
@@ -128,8 +131,7 @@ def matrix_figure(providers: list[str], consumers: list[str], cells: dict[tuple[
                 text_row.append(f"{cell.value:.2f} [{cell.low:.2f}, {cell.high:.2f}]<br>n {cell.n}{raters}")
             else:
                 z_row.append(None)
-                label = empty_label if cell is None else (
-                    protected_label if cell.reason == "protected" and protected_label else suppressed_label)
+                label = empty_label if cell is None else withheld_labels.get(cell.reason) or suppressed_label
                 text_row.append(plotly_text(label))
         z.append(z_row)
         text.append(text_row)

@@ -14,14 +14,15 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 from flask import Flask
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from werkzeug.security import generate_password_hash
 
 from tests.databases import empty_all_tables
 from tracker.auth import services as auth_services
 from tracker.extensions import db
-from tracker.metrics.models import MetricHiddenState
+from tracker.metrics.models import MetricHiddenState, MetricRelease, MetricReleaseTag, MetricReleaseValue
 from tracker.metrics.ranges import finished_starts
+from tracker.metrics.releases import release_due
 from tracker.models import (
     AuditEvent,
     BusinessCalendar,
@@ -431,3 +432,12 @@ class Seeded:
     start: datetime
     end: datetime
     codes: dict[str, int]
+
+
+def release_again() -> None:
+    """Make every closed period's release anew from the ratings now stored, as if these ratings had
+    arrived before the periods closed (test data is written into the past)."""
+    for table in (MetricReleaseTag, MetricReleaseValue, MetricRelease):
+        db.session.execute(delete(table))
+    release_due()
+    db.session.commit()

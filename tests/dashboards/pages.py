@@ -16,6 +16,10 @@ def rated_org() -> Org:
         org.rate("FIN", "HR", i, 2, 3, at(2025, 12, 10))
     for i in range(2):
         org.rate("HR", "FIN", i, 1, 1, at(2026, 1, 10))
+    # A third pair, so that the company total (released first) minus FIN -> HR is not HR -> FIN alone.
+    for i in range(6):
+        for when in (at(2026, 1, 10), at(2025, 12, 10)):
+            org.rate("OPS", "SALES", i, 3, 3, when)
     db.session.commit()
     return org
 

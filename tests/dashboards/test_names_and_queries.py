@@ -7,7 +7,7 @@ import re
 from sqlalchemy import event
 
 from tests.dashboards.pages import PAGES, figure
-from tests.factories import Org, at
+from tests.factories import Org, at, release_again
 from tracker.extensions import db
 
 
@@ -20,6 +20,7 @@ def _org(codes: list[str]) -> Org:
                     org.rate(provider, consumer, i, 4, 4, at(2026, 1, 10))
                     org.rate(provider, consumer, i, 3, 3, at(2025, 12, 10))
     db.session.commit()
+    release_again()
     return org
 
 
@@ -74,6 +75,7 @@ def test_each_dashboard_asks_the_database_as_often_for_eight_departments_as_for_
     login_as("leadership")
     few = _statements_per_page(client, app)
     _org(["ENG", "LEGAL", "OPS", "PUR", "SALES"])
+    login_as("leadership")  # a fresh session: one seen over a minute ago is touched on the next request
     many = _statements_per_page(client, app)
     assert many == few
     assert max(many.values()) <= 15, many

@@ -18,6 +18,8 @@ def test_cells_show_values_behind_k_raters_and_leave_out_the_rest_as_if_unrated(
     org = Org()
     rated_pair(org, "FIN", "HR", 5, score=4)
     rated_pair(org, "IT", "HR", 4, score=2)
+    # Without a third pair, the company total (released first) minus FIN -> HR would be IT -> HR's.
+    rated_pair(org, "SALES", "HR", 5, score=3)
     login_as("leadership")
     cells = client.get("/api/v1/metrics/pairs?metric=satisfaction&period=month&from=2026-01&to=2026-01").json
     by_pair = {(c["provider"], c["consumer"]): c for c in cells}
@@ -50,6 +52,7 @@ def test_pair_series_has_both_directions_and_suppressed_points_carry_no_values(c
     org = Org()
     rated_pair(org, "FIN", "HR", 6, score=5)
     rated_pair(org, "HR", "FIN", 2, score=1)
+    rated_pair(org, "IT", "SALES", 6)  # else the company total minus FIN -> HR would be HR -> FIN's
     login_as("lead", department=org.department("FIN"))
     body = client.get("/api/v1/metrics/pairs/fin/hr?period=month&from=2025-12&to=2026-01").json
     january = body["series"]["points"][1]

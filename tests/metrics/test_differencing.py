@@ -164,7 +164,7 @@ def test_no_parent_minus_its_shown_children_isolates_fewer_than_k_raters(app, ra
                     assert len(rest) == 0 or len(rest) >= K, (scope, kind, run, children, rest)
 
 
-def test_a_quarter_minus_its_shown_months_hides_the_quarter_when_one_month_holds_two_raters(app):
+def test_a_quarter_keeps_its_number_and_its_last_month_gives_way_when_another_month_holds_two_raters(app):
     use_k(app, K)
     org = Org()
     for rater in range(3):
@@ -176,8 +176,10 @@ def test_a_quarter_minus_its_shown_months_hides_the_quarter_when_one_month_holds
     db.session.commit()
     months = factories.pair_series(viewer, "AA", "BB", ranges.period_range("month", "2025-01", "2025-03"))
     quarter = factories.pair_series(viewer, "AA", "BB", ranges.period_range("quarter", "2025-Q1", "2025-Q1"))
-    assert [p.suppressed for p in months["series"]["points"]] == [False, True, False]
-    assert quarter["series"]["points"][0].suppressed is True
+    # The quarter is released before its last month: the quarter minus January is February and
+    # March together (five raters); March shown as well would leave February's two.
+    assert [p.reason for p in months["series"]["points"]] == [None, "few", "protected"]
+    assert quarter["series"]["points"][0].suppressed is False
 
 
 def test_a_month_is_shown_when_its_hidden_weeks_hold_enough_raters_together(app):

@@ -13,7 +13,7 @@ from tracker.metrics.releases import due_periods, release_due
 from tracker.metrics.results import FEW
 
 
-def test_closed_periods_are_released_once_in_the_order_they_end(app):
+def test_closed_periods_are_released_once_coarsest_first_and_weeks_with_their_month(app):
     k = app.config["CONFIDENTIALITY_K"]
     org = Org()
     # In the week of Monday 2026-06-22: 2k raters of IT from FIN, k of them late; one from HR.
@@ -22,10 +22,12 @@ def test_closed_periods_are_released_once_in_the_order_they_end(app):
         org.rate("IT", "FIN", k + rater, 1, 1, at(2026, 6, 24), reasons=("late",))
     org.rate("IT", "HR", 0, 4, 4, at(2026, 6, 24))  # one rater: never shown
     db.session.commit()
+    assert due_periods(at(2026, 6, 29)) == []  # the week has closed, its month has not
     now = at(2026, 7, 20)
     due = due_periods(now)
-    assert due[:3] == [("week", datetime(2026, 6, 22).date()), ("month", datetime(2026, 6, 1).date()),
-                       ("quarter", datetime(2026, 4, 1).date())]
+    # The week of 2026-06-29 reaches into July: it waits for July to close.
+    assert due == [("quarter", datetime(2026, 4, 1).date()), ("month", datetime(2026, 6, 1).date()),
+                   ("week", datetime(2026, 6, 22).date())]
     assert release_due(now) == due
     assert release_due(now) == []  # made once
     values = {(v.period_kind, v.provider_id, v.consumer_id): v for v in db.session.scalars(

@@ -14,7 +14,7 @@ from tracker.errors import InvalidInput
 from tracker.metrics import services
 from tracker.metrics.periods import PERIOD_KINDS
 from tracker.metrics.ranges import period_range
-from tracker.metrics.results import FEW, PROTECTED, Attainment, PairPoint, Published
+from tracker.metrics.results import FEW, OPEN, PROTECTED, Attainment, PairPoint, Published
 from tracker.models import REASON_TAGS
 from tracker.schemas import no_nul
 from tracker.web.csvout import csv_response
@@ -93,7 +93,8 @@ def matrix():
                                    metric=labels[args["metric"]], period=result.label), labels[args["metric"]],
                                    _("not enough ratings"), *scale[args["metric"]], names=names,
                                    axis_titles=(_("Provider"), _("Consumer")), empty_label=_("no handoffs"),
-                                   protected_label=_("hidden to protect a small group"))
+                                   protected_label=_("hidden to protect a small group"),
+                                   open_label=_("not released yet"))
     shown = [(names[p], names[c], v) for (p, c), v in sorted(cells.items()) if v.shown]
     best = max(shown, key=lambda x: x[2].value, default=None)
     worst = min(shown, key=lambda x: x[2].value, default=None)
@@ -171,7 +172,8 @@ def _point_cells(point: PairPoint) -> list[tuple[str, str, str]]:
 
 
 def _withheld_kind(point: PairPoint) -> str | None:
-    """How a withheld period reads: protected, not enough ratings (it had handoffs) or nothing (it had none).
+    """How a withheld period reads: protected, not released yet or not enough ratings (when it had
+    handoffs), or nothing (when it had none).
 
     Decided from the handoffs due in the period, which are not confidential, never from whether a
     rating arrived.
@@ -180,6 +182,8 @@ def _withheld_kind(point: PairPoint) -> str | None:
         return None
     if point.reason == PROTECTED:
         return "protected"
+    if point.reason == OPEN:
+        return "open" if point.attainment.n else "none"
     return "suppressed" if point.attainment.n else "none"
 
 

@@ -47,6 +47,7 @@ from tracker.demo import catalog
 from tracker.demo.bulk import RowBuffer, insert_rows, next_id, reset_sequences
 from tracker.demo.catalog import CommitmentText
 from tracker.extensions import db
+from tracker.metrics.releases import release_due
 from tracker.metrics.rollups import bulk_rating_writes
 from tracker.models import (
     AuditEvent,
@@ -180,7 +181,9 @@ def seed_demo(seed: int = 2026, password: str = DEMO_PASSWORD, scale: str = "dem
         db.session.commit()
         progress("demo: rebuilding the metric rollups")
     db.session.commit()
-    progress("demo: metric rollups rebuilt")
+    progress("demo: metric rollups rebuilt; releasing the closed periods")
+    released = release_due()
+    progress(f"demo: {len(released)} closed periods released")
     return summary
 
 

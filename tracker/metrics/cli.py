@@ -1,4 +1,4 @@
-"""`flask --app wsgi metrics rebuild`."""
+"""`flask --app wsgi metrics rebuild` and `flask --app wsgi metrics release`."""
 
 from __future__ import annotations
 
@@ -19,3 +19,22 @@ def rebuild() -> None:
     db.session.commit()
     click.echo(f"rollups rebuilt: {counts['periods']} period rows, {counts['raters']} rater rows, "
                f"{counts['hidden']} periods withheld against differencing")
+
+
+@metrics_cli.command("release")
+def release() -> None:
+    """Make the releases that are due: every closed period's numbers, decided once (run it from cron
+    a few minutes after midnight; a dashboard read makes them too when nobody has)."""
+    import time
+
+    from tracker.metrics.releases import release_due
+
+    began = time.perf_counter()
+    released = release_due()
+    took = time.perf_counter() - began
+    if not released:
+        click.echo("no release is due")
+        return
+    kinds = {kind: sum(1 for k, _ in released if k == kind) for kind in ("week", "month", "quarter")}
+    click.echo(f"released {len(released)} periods ({kinds['week']} weeks, {kinds['month']} months, "
+               f"{kinds['quarter']} quarters) in {took:.1f} s")

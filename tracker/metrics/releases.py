@@ -2,9 +2,13 @@
 
 Nothing of an open period is published. Once a period has closed (in the company's zone) and
 RELEASE_DELAY_MINUTES have passed, its release is made: by `flask --app wsgi metrics release`, or
-by the first read that needs it. Releases are made in the order periods end (a week before the
-month that ends after it, a month before its quarter), each decided by release_rule.py against
-every value already released, and stored in `metric_releases` (one row per period),
+by the first read that needs it. A week waits for the last month it overlaps to close: released
+first, a week would split the month into pieces (a month minus its shown weeks is its withheld
+weeks), so a department's month, which leaders read, would give way to its thinnest week.
+Releases are made in the order they fall due, and at one time the coarsest first (a quarter,
+then its last month, then the month's weeks), each decided by release_rule.py against every
+value already released, so that the quarter keeps its numbers and the finer periods give way.
+They are stored in `metric_releases` (one row per period),
 `metric_release_values` (one row per scope with ratings: shown with its sums, or withheld and
 why) and `metric_release_tags` (the reason tags that may be shown). Dashboards read these tables
 only, so two reads of a closed period at any two times give the same numbers.
@@ -40,7 +44,7 @@ from tracker.models import Rating, RatingReason
 from tracker.types import utcnow
 
 _LOCK = (0x51A7, 0x5E1E)  # advisory lock: "making releases"
-_KIND_ORDER = {kind: i for i, kind in enumerate(PERIOD_KINDS)}
+_KIND_ORDER = {kind: -i for i, kind in enumerate(PERIOD_KINDS)}  # at one time: quarter, month, then weeks
 
 
 def delay() -> dt.timedelta:
@@ -48,7 +52,10 @@ def delay() -> dt.timedelta:
 
 
 def release_time(kind: str, start: dt.date) -> dt.datetime:
-    """When a period's release is due: its end in the company's zone, plus the delay."""
+    """When a period's release is due: its end in the company's zone plus the delay; for a week, the
+    end of the last month it overlaps (see the module's docstring)."""
+    if kind == "week":
+        kind, start = "month", periods.period_start(start + dt.timedelta(days=6), "month")
     return periods.utc_bounds(start, kind, company_zone())[1] + delay()
 
 
@@ -58,7 +65,7 @@ def is_due(kind: str, start: dt.date, now: dt.datetime | None = None) -> bool:
 
 def _order(item: tuple[str, dt.date]) -> tuple:
     kind, start = item
-    return periods.next_start(start, kind), _KIND_ORDER[kind]
+    return release_time(kind, start), _KIND_ORDER[kind], start
 
 
 def due_periods(now: dt.datetime | None = None) -> list[tuple[str, dt.date]]:
@@ -191,3 +198,53 @@ def _release_tags(kind: str, start: dt.date, providers: set[int], first: dt.date
     if rows:
         db.session.execute(MetricReleaseTag.__table__.insert(), rows)
     return len(rows)
+
+
+# --- reading releases ---------------------------------------------------------------------------------
+
+def released_starts(kind: str, starts) -> dict[dt.date, int]:
+    """{start: the k it was released under} of the given periods that are released (making due releases first).
+
+    A period that is due and has no release held no ratings (release_due releases every due period
+    from the first week with ratings on), so it reads as released, with nothing in it.
+    """
+    release_due()
+    starts = list(starts)
+    if not starts:
+        return {}
+    now = utcnow()
+    k = int(current_app.config["CONFIDENTIALITY_K"])
+    empty = {start: k for start in starts if is_due(kind, start, now)}
+    query = select(type_coerce(MetricRelease.period_start, String), MetricRelease.k).where(
+        MetricRelease.period_kind == kind, MetricRelease.period_start >= starts[0],
+        MetricRelease.period_start <= starts[-1])
+    wanted = set(starts)
+    return empty | {start: k for start, k in ((as_date(s), k) for s, k in db.session.execute(query))
+                    if start in wanted}
+
+
+_VALUE_COLUMNS = tuple(c for c in MetricReleaseValue.__table__.c if c.name != "period_start")
+
+
+def release_rows(kind: str, starts, *conditions) -> dict[tuple[dt.date, int, int], object]:
+    """{(start, provider, consumer): row} of the released values of the given periods (plain rows)."""
+    starts = sorted(starts)
+    if not starts:
+        return {}
+    table = MetricReleaseValue
+    query = select(type_coerce(table.period_start, String).label("start"), *_VALUE_COLUMNS).where(
+        table.period_kind == kind, table.period_start >= starts[0], table.period_start <= starts[-1], *conditions)
+    wanted = set(starts)
+    found = {}
+    for row in db.session.execute(query):
+        start = as_date(row.start)
+        if start in wanted:
+            found[(start, row.provider_id, row.consumer_id)] = row
+    return found
+
+
+def release_tags(kind: str, start: dt.date, provider_id: int) -> list[tuple[str, int, int]]:
+    """(tag, n, raters) of the reason tags released for a provider's period."""
+    table = MetricReleaseTag
+    return [tuple(row) for row in db.session.execute(select(table.tag, table.n, table.raters).where(
+        table.period_kind == kind, table.period_start == start, table.provider_id == provider_id))]

@@ -3,8 +3,9 @@
 A rating metric of one cell is a `Published`: its value with a 95 % interval behind at least k
 raters, or withheld. A withheld value carries no number at all, not even how many ratings stand
 behind it (that would tell a reader that a rating arrived), only why it is withheld: `FEW` (fewer
-than k raters, none included) or `PROTECTED` (enough raters, but shown it would let a reader
-subtract it from another number to single out a smaller group). An attainment is an `Attainment`: the share of due
+than k raters, none included), `PROTECTED` (enough raters, but shown it would let a reader
+combine it with other numbers to single out a smaller group) or `OPEN` (the period is not
+released yet: nothing of an open period is shown). An attainment is an `Attainment`: the share of due
 handoffs met, with its interval (counted from handoffs, so no threshold withholds it). A period of
 a pair's trend is a `PairPoint`, and a consumer's quarter in the provider's view is a
 `ConsumerRatings`.
@@ -19,7 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 FEW = "few"  # fewer than k raters (none included)
-PROTECTED = "protected"  # k raters or more, withheld by the differencing rule or a margin's check
+PROTECTED = "protected"  # k raters or more, withheld by the release rule (it would single out a smaller group)
+OPEN = "open"  # the period is not released yet: it is open, or closed within the release delay
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class Published:
     low: float | None = None
     high: float | None = None
     suppressed: bool = False
-    reason: str | None = None  # FEW or PROTECTED when withheld
+    reason: str | None = None  # FEW, PROTECTED or OPEN when withheld
 
     @classmethod
     def withheld(cls, reason: str) -> Published:
