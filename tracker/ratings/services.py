@@ -1,5 +1,10 @@
 """Rules for ratings: who rates what and when, one rating per rater, and what others may see.
 
+A rating may be given and changed while the handoff's rating window is open, and changed only
+until its first release: the release of the month it was first given in (releases.py). After
+that its numbers are published and stay as they were, so an edit could only make a later
+number disagree with a released one (and their difference would tell the old and the new score).
+
 Nothing here returns a rater's identity to anyone but the rater. What the provider may see of
 its ratings (numbers, comments) comes from tracker.metrics.services, like every dashboard's.
 """
@@ -19,6 +24,9 @@ from tracker.departments.services import get_by_code
 from tracker.errors import Conflict, Forbidden, NotFound
 from tracker.extensions import db
 from tracker.handoffs.services import get_handoff, is_member
+from tracker.metrics import periods
+from tracker.metrics.periods import company_zone
+from tracker.metrics.releases import release_time
 from tracker.models import Department, Handoff, Rating, RatingReason, User
 from tracker.types import utcnow
 
@@ -33,6 +41,21 @@ def window() -> timedelta:
 def rating_closes_at(handoff: Handoff) -> datetime | None:
     """When the rating window of a delivered handoff closes."""
     return handoff.delivered_at + window() if handoff.delivered_at else None
+
+
+def released_at(created_at: datetime) -> datetime:
+    """When a rating given at `created_at` is first released (with its month) and can no longer change."""
+    month = periods.period_start(created_at.astimezone(company_zone()).date(), "month")
+    return release_time("month", month)
+
+
+def changeable_until(handoff: Handoff, rating: Rating | None, now: datetime | None = None) -> datetime | None:
+    """Until when the rating (or one given now) may be changed: the window's close or its release."""
+    closes = rating_closes_at(handoff)
+    if closes is None:
+        return None
+    given = rating.created_at if rating is not None else (now or utcnow())
+    return min(closes, released_at(given))
 
 
 def may_rate(user: User, handoff: Handoff, now: datetime | None = None) -> bool:
@@ -56,6 +79,20 @@ def check_may_rate(user: User, handoff: Handoff, now: datetime | None = None) ->
         raise Conflict(_("Only delivered handoffs can be rated; this one is %(status)s.", status=handoff.status))
     if now > handoff.delivered_at + window():
         raise Conflict(_("The rating window of this handoff has closed."))
+
+
+def check_not_released(rating: Rating | None, now: datetime | None = None) -> None:
+    """Raise Conflict when the rating has been released and can no longer be changed."""
+    if rating is not None and (now or utcnow()) >= released_at(rating.created_at):
+        month = periods.period_start(rating.created_at.astimezone(company_zone()).date(), "month")
+        raise Conflict(_("This rating was published with the numbers of %(period)s and can no longer be changed.",
+                         period=periods.label(month, "month")))
+
+
+def may_change(user: User, rating: Rating, now: datetime | None = None) -> bool:
+    """True when the user may still change their rating: its window is open and it is not released."""
+    now = now or utcnow()
+    return may_rate(user, rating.handoff, now) and now < released_at(rating.created_at)
 
 
 def own_rating(user: User, handoff_id: int) -> Rating | None:
@@ -85,6 +122,7 @@ def rate(user: User, handoff_id: int, satisfaction: int, collaboration: int, rea
     tags = sorted(set(reasons or ())) if low else []
     comment = (comment or "").strip() or None
     rating = own_rating(user, handoff.id)
+    check_not_released(rating, now)
     if rating is None:
         try:
             with db.session.begin_nested():

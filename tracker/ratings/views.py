@@ -59,7 +59,7 @@ def mine():
     page = db.paginate(services.my_ratings_query(current_user), per_page=PAGE_SIZE, max_per_page=PAGE_SIZE,
                        error_out=False)
     return render_template("ratings/mine.html", page=page,
-                           may_change=lambda r: services.may_rate(current_user, r.handoff))
+                           may_change=lambda r: services.may_change(current_user, r))
 
 
 @bp.route("/handoffs/<int(max=2147483647):handoff_id>/rate", methods=["GET", "POST"])
@@ -68,6 +68,7 @@ def rate(handoff_id: int):
     handoff = handoff_services.get_handoff(current_user, handoff_id)
     services.check_may_rate(current_user, handoff)
     existing = services.own_rating(current_user, handoff.id)
+    services.check_not_released(existing)
     form = RatingForm()
     if not form.is_submitted() and existing is not None:
         form.satisfaction.data = existing.satisfaction
@@ -82,7 +83,7 @@ def rate(handoff_id: int):
         return redirect(url_for("ratings.inbox"))
     status = 422 if form.errors else 200
     return render_template("ratings/rate.html", form=form, handoff=handoff, existing=existing,
-                           closes_at=services.rating_closes_at(handoff)), status
+                           closes_at=services.changeable_until(handoff, existing)), status
 
 
 @bp.route("/ratings/delivered")
