@@ -1,12 +1,11 @@
-"""Time what one rating write costs the rollups, with and without deciding the withheld periods again.
+"""Time what one rating write costs: the rollups follow it, and nothing about what may be shown is decided.
 
 Run from the repository root after `python bench/dashboards.py` has loaded the large data:
 `python bench/rating_writes.py [--count N] [--databases sqlite,postgresql]`. It re-scores N ratings
 of the large demo organisation, picked at random over the two years, one transaction each, the
 way the ratings service does (the rollups follow the flush of the changed row), and rolls every
-transaction back, so the data stays as it was. Each write is timed twice: with the stored
-decisions in use (the rollups plus deciding the write's quarters again for its four scopes) and
-with them switched off inside the transaction (the rollups alone).
+transaction back, so the data stays as it was. Releases decide what may be shown once per closed
+period (bench/releases.py times them), so a write only moves sums and rater counts.
 
 Prints: database, what was timed, p50 and p95 in ms, and the count.
 """
@@ -33,14 +32,11 @@ _spec.loader.exec_module(_dashboards)
 
 def measure(url: str, count: int, seed: int) -> list[tuple[str, float, float, int]]:
     from tracker.extensions import db
-    from tracker.metrics.models import MetricHiddenState
     from tracker.models import Rating
 
     app = _dashboards._app(url)
-    timings: dict[str, list[float]] = {"rollups and decisions": [], "rollups alone": []}
+    timings: dict[str, list[float]] = {"rating write (rollups)": []}
     with app.app_context():
-        if db.session.scalar(sa.select(MetricHiddenState.k)) is None:
-            raise SystemExit(f"{url}: no stored decisions; run `flask --app wsgi metrics rebuild` first")
         high = db.session.scalar(sa.select(sa.func.max(Rating.id)))
         rng = random.Random(seed)
         ids = [rng.randint(1, high) for _ in range(count)]
@@ -51,8 +47,6 @@ def measure(url: str, count: int, seed: int) -> list[tuple[str, float, float, in
                 if rating is None:
                     db.session.rollback()
                     continue
-                if label == "rollups alone":
-                    db.session.execute(sa.delete(MetricHiddenState))
                 rating.satisfaction = 6 - rating.satisfaction if rating.satisfaction != 3 else 4
                 started = time.perf_counter()
                 db.session.flush()

@@ -18,14 +18,12 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import current_app
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 
 from tracker import create_app
 from tracker.config import TestingConfig
 from tracker.extensions import db
-from tracker.metrics.models import MetricHiddenState
 
 PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")
 REQUIRE_PG = os.environ.get("TRACKER_REQUIRE_POSTGRES") == "1"
@@ -137,8 +135,7 @@ def make_app(url: str, **overrides):
 
 
 def empty_all_tables() -> None:
-    """Remove every row, children first, keeping the migrated schema, and leave the database as
-    migration 0005 leaves an empty one: the differencing decisions complete for the configured k."""
+    """Remove every row, children first, keeping the migrated schema."""
     tables = [t for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
         # DELETE, not TRUNCATE: on a few rows it is some thirty times faster (TRUNCATE makes new
@@ -159,7 +156,6 @@ def empty_all_tables() -> None:
             db.session.execute(sa.text(f'DELETE FROM "{table.name}"'))
         for _name, sql in triggers:
             db.session.execute(sa.text(sql))
-    db.session.execute(MetricHiddenState.__table__.insert().values(id=1, k=current_app.config["CONFIDENTIALITY_K"]))
     db.session.commit()
 
 

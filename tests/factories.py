@@ -14,13 +14,13 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 from flask import Flask
-from sqlalchemy import delete, update
+from sqlalchemy import delete
 from werkzeug.security import generate_password_hash
 
 from tests.databases import empty_all_tables
 from tracker.auth import services as auth_services
 from tracker.extensions import db
-from tracker.metrics.models import MetricHiddenState, MetricRelease, MetricReleaseTag, MetricReleaseValue
+from tracker.metrics.models import MetricRelease, MetricReleaseTag, MetricReleaseValue
 from tracker.metrics.ranges import finished_starts
 from tracker.metrics.releases import release_due
 from tracker.models import (
@@ -262,10 +262,8 @@ def at(year: int, month: int, day: int, hour: int = 4) -> datetime:
 
 
 def use_k(app, k: int) -> None:
-    """Configure k on a database without ratings, as a deployment that ran with this k from the start
-    (the stored differencing decisions hold for it)."""
+    """Configure k, as a deployment that ran with this k from the start."""
     app.config["CONFIDENTIALITY_K"] = k
-    db.session.execute(update(MetricHiddenState).values(k=k))
 
 
 def fresh_org(app, k: int, codes) -> Org:

@@ -33,7 +33,7 @@ def test_benches_print_their_tables_for_a_tiny_data_set(tmp_path):
         cwd=ROOT, capture_output=True, text=True, timeout=240, check=False)
     assert writes.returncode == 0, writes.stderr[-2000:]
     timed = [line.split() for line in writes.stdout.splitlines() if line.startswith("sqlite")]
-    assert [" ".join(row[1:-3]) for row in timed] == ["rollups and decisions", "rollups alone"]
+    assert [" ".join(row[1:-3]) for row in timed] == ["rating write (rollups)"]
     assert all(float(row[-3]) > 0 and row[-1] == "5" for row in timed)  # p50 and the count
 
 

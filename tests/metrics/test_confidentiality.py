@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from tests import factories
 from tests.factories import at, fresh_org
 from tracker.extensions import db
-from tracker.metrics import confidentiality, services
+from tracker.metrics import services
 from tracker.metrics.results import Published
 
 CODES = ("AA", "BB", "CC", "DD")
@@ -23,14 +23,14 @@ ratings_strategy = st.lists(
     min_size=1, max_size=40)
 
 
+def hidden_part_ok(hidden: int, k: int) -> bool:
+    """A margin minus its shown parts leaves no rater, or at least k."""
+    return hidden == 0 or hidden >= k
+
+
 def hidden_raters(children) -> int:
     """Distinct raters in the children that are not shown: [(rater set, shown?)] -> count."""
     return len(set().union(*(raters for raters, visible in children if not visible)))
-
-
-@given(st.integers(0, 12), st.integers(3, 6))
-def test_a_hidden_part_is_safe_when_empty_or_itself_publishable(hidden, k):
-    assert confidentiality.hidden_part_ok(hidden, k) == (hidden == 0 or hidden >= k)
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -58,12 +58,12 @@ def test_random_organisations_show_nothing_isolating_fewer_than_k_raters(app, ra
             if shown.suppressed:
                 continue
             children = [(raters, cell_shown(key)) for key, raters in cells.items() if key[side] == index]
-            assert confidentiality.hidden_part_ok(hidden_raters(children), K)
+            assert hidden_part_ok(hidden_raters(children), K)
             assert shown.raters >= K
     if result.company and not result.company.suppressed:
-        assert confidentiality.hidden_part_ok(
+        assert hidden_part_ok(
             hidden_raters([(raters, cell_shown(key)) for key, raters in cells.items()]), K)
         for side, margins in ((0, result.providers), (1, result.consumers)):
             rows = [(set().union(*(r for key, r in cells.items() if key[side] == index)),
                      not margins.get(ids[index], WITHHELD).suppressed) for index in range(4)]
-            assert confidentiality.hidden_part_ok(hidden_raters(rows), K)
+            assert hidden_part_ok(hidden_raters(rows), K)

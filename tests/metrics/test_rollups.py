@@ -13,33 +13,25 @@ from sqlalchemy import select, update
 from tests.factories import Org, at
 from tests.metrics.rollup_checks import brute_force, rollup_state
 from tracker.extensions import db
-from tracker.metrics.models import MetricAtom, MetricAtomRater
+from tracker.metrics.models import MetricAtomRater
 from tracker.metrics.periods import local_day, period_start
 from tracker.metrics.rollups import BulkRatingWriteRefused, bulk_rating_writes, rebuild_rollups
 from tracker.models import Rating
 
 
-def atom_state() -> tuple[dict, dict]:
-    atoms = {(r.provider_id, r.consumer_id, r.week_start, r.month_start): r.raters
-             for r in db.session.scalars(select(MetricAtom))}
-    raters = {(r.provider_id, r.consumer_id, r.week_start, r.month_start, r.rater_key): r.n
-              for r in db.session.scalars(select(MetricAtomRater))}
-    return atoms, raters
+def atom_state() -> dict:
+    return {(r.provider_id, r.consumer_id, r.week_start, r.month_start, r.rater_key): r.n
+            for r in db.session.scalars(select(MetricAtomRater))}
 
 
-def brute_force_atoms(zone: ZoneInfo) -> tuple[dict, dict]:
-    """Distinct raters and ratings per rater for every scope and atom, straight from the rating rows."""
+def brute_force_atoms(zone: ZoneInfo) -> dict:
+    """Ratings per rater for every pair and atom, straight from the rating rows."""
     raters: dict = defaultdict(int)
     for rating in db.session.scalars(select(Rating)):
         day = local_day(rating.created_at, zone)
         atom = (period_start(day, "week"), period_start(day, "month"))
-        for p, q in ((rating.provider_id, rating.consumer_id), (rating.provider_id, 0),
-                     (0, rating.consumer_id), (0, 0)):
-            raters[(p, q, *atom, rating.rater_key)] += 1
-    atoms: dict = defaultdict(int)
-    for key in raters:
-        atoms[key[:4]] += 1
-    return dict(atoms), dict(raters)
+        raters[(rating.provider_id, rating.consumer_id, *atom, rating.rater_key)] += 1
+    return dict(raters)
 
 
 def random_changes(seed: int) -> None:

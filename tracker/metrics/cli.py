@@ -10,15 +10,15 @@ metrics_cli = AppGroup("metrics", help="Metrics rollups.")
 
 @metrics_cli.command("rebuild")
 def rebuild() -> None:
-    """Recompute the rating rollups and the withheld periods from the ratings table (after bulk loads,
-    an upgrade that adds rollup tables, or a change of TRACKER_CONFIDENTIALITY_K)."""
+    """Recompute the rating rollups from the ratings table (after bulk loads or an upgrade that adds
+    rollup tables). Releases already made stay as they are."""
     from tracker.extensions import db
     from tracker.metrics.rollups import rebuild_rollups
 
     counts = rebuild_rollups()
     db.session.commit()
     click.echo(f"rollups rebuilt: {counts['periods']} period rows, {counts['raters']} rater rows, "
-               f"{counts['hidden']} periods withheld against differencing")
+               f"{counts['atom_raters']} atom rater rows")
 
 
 @metrics_cli.command("release")

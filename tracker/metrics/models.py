@@ -6,10 +6,11 @@ Distinct raters cannot be added up across pairs or periods, so every scope also 
 per rater (`metric_period_raters`) whose count is maintained with the sums; `raters` in
 `metric_periods` is the number of those rows.
 
-The *atoms* (the part of an ISO week that lies in one calendar month, in the company's zone) are
-kept the same way: `metric_atom_raters` one row per rater per scope and atom, `metric_atoms` the
-number of those rows. They let the differencing rule (differencing.py) read who stands behind
-each atom without grouping the ratings table on every request.
+The *atoms* (the part of an ISO week that lies in one calendar month, in the company's zone) of
+each pair are kept the same way: `metric_atom_raters` one row per rater per pair and atom. They let
+the release rule (release_rule.py) read who stands behind each atom without grouping the ratings
+table. The releases (`metric_releases`, `metric_release_values`, `metric_release_tags`) hold what
+the dashboards show.
 """
 
 from __future__ import annotations
@@ -89,24 +90,6 @@ class MetricPeriodRater(_PeriodScopeKey, db.Model):
     n: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class MetricAtom(db.Model):
-    """How many distinct raters rated within one scope and atom (week_start's ISO week within month_start)."""
-
-    __tablename__ = "metric_atoms"
-    # Time first in the key: the guard reads every scope's atoms of a span as one key range; a
-    # rating write reads its four scopes' atoms through the scope index.
-    __table_args__ = (
-        CheckConstraint("raters >= 0", name="raters_valid"),
-        Index("ix_metric_atoms_scope", "provider_id", "consumer_id", "week_start"),
-    )
-
-    week_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    month_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    provider_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    consumer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    raters: Mapped[int] = mapped_column(Integer, default=0)
-
-
 class MetricAtomRater(db.Model):
     """How many ratings one rater gave within one scope and atom (a row exists while > 0)."""
 
@@ -119,37 +102,6 @@ class MetricAtomRater(db.Model):
     month_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     rater_key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     n: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class MetricHiddenPeriod(_PeriodScopeKey, db.Model):
-    """A scope's period whose value is withheld by the differencing rule although k raters stand behind it.
-
-    Decided on every rating write for the periods that write can change (hidden.py), so that a
-    dashboard reads the decisions instead of deriving them. Periods with fewer than k raters have
-    no row: the threshold alone withholds them.
-    """
-
-    __tablename__ = "metric_hidden_periods"
-    __table_args__ = (
-        CheckConstraint(_KIND_CHECK, name="period_kind_valid"),
-        # The key serves the matrix (one period, every scope); this serves a pair's trend.
-        Index("ix_metric_hidden_periods_scope", "provider_id", "consumer_id", "period_kind", "period_start"),
-    )
-
-
-
-class MetricHiddenState(db.Model):
-    """The k that metric_hidden_periods was decided for: one row, absent until the decisions are complete.
-
-    While it is absent, or names another k than the configuration, dashboards derive the decisions
-    from the atoms on every request instead (slower, never wrong).
-    """
-
-    __tablename__ = "metric_hidden_state"
-    __table_args__ = (CheckConstraint("id = 1", name="single_row"), CheckConstraint("k >= 1", name="k_valid"))
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    k: Mapped[int] = mapped_column(Integer)
 
 
 class MetricRelease(db.Model):

@@ -41,7 +41,6 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 
-from tracker.metrics import periods
 from tracker.metrics.results import FEW, PROTECTED
 
 SHOWN = "shown"
@@ -64,7 +63,7 @@ def single_scope(scope: Scope) -> tuple[Scope, ...]:
 
 def atom_periods(week: dt.date, month: dt.date) -> tuple[tuple[str, dt.date], ...]:
     """The week, month and quarter an atom lies in."""
-    return ("week", week), ("month", month), ("quarter", periods.period_start(month, "quarter"))
+    return ("week", week), ("month", month), ("quarter", dt.date(month.year, (month.month - 1) // 3 * 3 + 1, 1))
 
 
 @dataclass(frozen=True)

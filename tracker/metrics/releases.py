@@ -28,7 +28,6 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from tracker.extensions import db
 from tracker.metrics import periods
-from tracker.metrics.differencing import as_date, span
 from tracker.metrics.models import (
     MetricAtomRater,
     MetricPeriod,
@@ -39,7 +38,7 @@ from tracker.metrics.models import (
 from tracker.metrics.periods import PERIOD_KINDS, company_zone
 from tracker.metrics.release_rule import SHOWN, Candidate, Ledger, atom_periods, importance, single_scope
 from tracker.metrics.rollups import SUM_COLUMNS
-from tracker.metrics.sqlperiods import period_column
+from tracker.metrics.sqlperiods import as_date, period_column
 from tracker.models import Rating, RatingReason
 from tracker.types import utcnow
 
@@ -116,7 +115,7 @@ def release_period(kind: str, start: dt.date) -> dict[str, int]:
     db.session.flush()  # a second release of the same period fails here
     quarters = sorted({periods.period_start(day, "quarter") for day in (
         start, periods.next_start(start, kind) - dt.timedelta(days=1))})
-    first, end = span("quarter", quarters)
+    first, end = _window(quarters)
     rows = db.session.execute(select(*MetricPeriod.__table__.c).where(
         MetricPeriod.period_kind == kind, MetricPeriod.period_start == start, MetricPeriod.n > 0)).all()
     ledger = Ledger(_pair_atoms(first, end), _published(first, end, quarters[0]), k)
@@ -135,6 +134,14 @@ def release_period(kind: str, start: dt.date) -> dict[str, int]:
     providers = {p for (_, _, (p, c)), status in decisions.items() if status == SHOWN and p and not c}
     tags = _release_tags(kind, start, providers, first, end, quarters[0], k) if providers else 0
     return {"values": len(values), "shown": sum(1 for v in values if v["status"] == SHOWN), "tags": tags}
+
+
+def _window(quarters: list[dt.date]) -> tuple[dt.date, dt.date]:
+    """First and last-plus-one local day of the atoms a release of these quarters' periods is decided on:
+    every period that can share an atom with them lies in these quarters, widened to whole weeks."""
+    first = periods.period_start(quarters[0], "week")
+    last_week = periods.period_start(periods.next_start(quarters[-1], "quarter") - dt.timedelta(days=1), "week")
+    return first, periods.next_start(last_week, "week")
 
 
 def _pair_atoms(first: dt.date, end: dt.date) -> dict:

@@ -18,10 +18,10 @@ INSERT ... SELECT ... GROUP BY statements (`flask --app wsgi metrics rebuild`).
 What is kept, for every rating and every period kind (week, month, quarter) in the company's
 time zone (config COMPANY_TIMEZONE), in four scopes (the pair, the provider towards all, the
 consumer from all, the company): the sums named by `RATING_SUMS` (models.py), and one row per
-distinct rater holding how many ratings that rater gave there. The same four scopes also keep,
-per *atom* (the part of an ISO week lying in one calendar month), one row per rater with that
-rater's number of ratings and the atom's count of such rows (metric_atom_raters,
-metric_atoms), which the differencing rule reads.
+distinct rater holding how many ratings that rater gave there. Each pair also keeps, per *atom*
+(the part of an ISO week lying in one calendar month), one row per rater with that rater's number
+of ratings (metric_atom_raters), which the release rule reads (releases.py). A rating write
+decides nothing about what may be shown: releases do, once per closed period.
 """
 
 from __future__ import annotations
@@ -34,17 +34,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import delete, event, func, inspect, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from tracker.extensions import db
-from tracker.metrics.hidden import rebuild_decisions, refresh_after_write
 from tracker.metrics.models import (
     RATING_SUMS,
-    MetricAtom,
     MetricAtomRater,
     MetricPeriod,
     MetricPeriodRater,
@@ -158,8 +155,7 @@ def _deltas(snapshot: RatingSnapshot, sign: int, zone: ZoneInfo, sums: dict, rat
             atom_raters: dict) -> None:
     day = local_day(snapshot.created_at, zone)
     atom = (period_start(day, "week"), period_start(day, "month"))
-    for provider, consumer in _scopes(snapshot):
-        atom_raters[(provider, consumer, *atom, snapshot.rater_key)] += sign
+    atom_raters[(snapshot.provider_id, snapshot.consumer_id, *atom, snapshot.rater_key)] += sign
     values = [rating_sum.of(snapshot.satisfaction, snapshot.collaboration) for rating_sum in RATING_SUMS]
     for kind in PERIOD_KINDS:
         start = period_start(day, kind)
@@ -184,26 +180,17 @@ def apply_rating_changes(changes: Iterable[tuple[RatingSnapshot | None, RatingSn
     sums: dict = defaultdict(lambda: [0] * len(RATING_SUMS))
     raters: dict = defaultdict(int)
     atom_raters: dict = defaultdict(int)
-    snapshots = []
     for old, new in changes:
         for snapshot, sign in ((old, -1), (new, +1)):
             if snapshot is not None:
                 _deltas(snapshot, sign, zone, sums, raters, atom_raters)
-                snapshots.append(snapshot)
     rater_changes = _move_raters(MetricPeriodRater, ("period_kind", "period_start", "provider_id", "consumer_id"),
                                  raters)
     for key in sorted(set(sums) | set(rater_changes)):
         values = sums[key]
         if any(values) or rater_changes[key]:
             _move_sums(key, values, rater_changes[key])
-    atom_changes = _move_raters(MetricAtomRater, ("provider_id", "consumer_id", "week_start", "month_start"),
-                                atom_raters)
-    for (provider, consumer, week, month), change in sorted(atom_changes.items()):
-        if change:
-            _move_count(MetricAtom, "raters", change, provider_id=provider, consumer_id=consumer,
-                        week_start=week, month_start=month)
-    refresh_after_write({scope for snapshot in snapshots for scope in _scopes(snapshot)},
-                        {local_day(snapshot.created_at, zone) for snapshot in snapshots})
+    _move_raters(MetricAtomRater, ("provider_id", "consumer_id", "week_start", "month_start"), atom_raters)
 
 
 def _move_raters(model, key_names: tuple[str, ...], changes: dict) -> dict:
@@ -260,11 +247,10 @@ def rebuild_rollups() -> dict[str, int]:
     dialect = db.session.get_bind().dialect.name
     zone = company_zone()
     first, last = db.session.execute(select(func.min(Rating.created_at), func.max(Rating.created_at))).one()
-    for model in (MetricPeriodRater, MetricPeriod, MetricAtomRater, MetricAtom):
+    for model in (MetricPeriodRater, MetricPeriod, MetricAtomRater):
         db.session.execute(delete(model))
     if first is None:
-        rebuild_decisions(int(current_app.config["CONFIDENTIALITY_K"]))
-        return {"periods": 0, "raters": 0, "atoms": 0, "atom_raters": 0, "hidden": 0}
+        return {"periods": 0, "raters": 0, "atom_raters": 0}
     summed = ", ".join(SUM_COLUMNS)
     of_ratings = ", ".join(f"SUM({rating_sum.sql})" for rating_sum in RATING_SUMS)
     of_pairs = ", ".join(f"SUM({column})" for column in SUM_COLUMNS)
@@ -296,10 +282,8 @@ def rebuild_rollups() -> dict[str, int]:
         "WHERE r.period_kind = metric_periods.period_kind AND r.period_start = metric_periods.period_start "
         "AND r.provider_id = metric_periods.provider_id AND r.consumer_id = metric_periods.consumer_id)"))
     _rebuild_atoms(dialect, zone, first, last)
-    hidden = rebuild_decisions(int(current_app.config["CONFIDENTIALITY_K"]))
-    return {**{name: db.session.scalar(select(func.count()).select_from(model)) for name, model in (
-        ("periods", MetricPeriod), ("raters", MetricPeriodRater), ("atoms", MetricAtom),
-        ("atom_raters", MetricAtomRater))}, "hidden": hidden}
+    return {name: db.session.scalar(select(func.count()).select_from(model)) for name, model in (
+        ("periods", MetricPeriod), ("raters", MetricPeriodRater), ("atom_raters", MetricAtomRater))}
 
 
 def _rebuild_atoms(dialect: str, zone: ZoneInfo, first: dt.datetime, last: dt.datetime) -> None:
@@ -310,13 +294,3 @@ def _rebuild_atoms(dialect: str, zone: ZoneInfo, first: dt.datetime, last: dt.da
         f"INSERT INTO metric_atom_raters ({columns}, rater_key, n) "
         f"SELECT provider_id, consumer_id, {week}, {month}, rater_key, COUNT(*) FROM ratings "
         f"GROUP BY provider_id, consumer_id, {week}, {month}, rater_key"))
-    for provider, consumer in (("provider_id", "0"), ("0", "consumer_id"), ("0", "0")):
-        keys = ", ".join([*(c for c in (provider, consumer) if c != "0"), "week_start", "month_start"])
-        db.session.execute(text(
-            f"INSERT INTO metric_atom_raters ({columns}, rater_key, n) "
-            f"SELECT {provider}, {consumer}, week_start, month_start, rater_key, SUM(n) FROM metric_atom_raters "
-            "WHERE provider_id > 0 AND consumer_id > 0 "
-            f"GROUP BY {keys}, rater_key"))
-    db.session.execute(text(
-        f"INSERT INTO metric_atoms ({columns}, raters) "
-        f"SELECT {columns}, COUNT(*) FROM metric_atom_raters GROUP BY {columns}"))

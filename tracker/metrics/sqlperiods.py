@@ -77,3 +77,8 @@ def period_column(dialect: str, kind: str, zone: ZoneInfo, column: str = "create
                   first: dt.datetime | None = None, last: dt.datetime | None = None):
     """A selectable column for the period start (as text usable in SELECT and GROUP BY)."""
     return literal_column(period_start_sql(dialect, kind, local_timestamp_sql(dialect, column, zone, first, last)))
+
+
+def as_date(value) -> dt.date:
+    """A date read back from the database (a date, or an ISO string on SQLite)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
