@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -98,6 +99,10 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(16), default="employee", server_default="employee")
     locale: Mapped[str | None] = mapped_column(String(8))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # The password was set by whoever created the account: until the person sets their own, their
+    # ratings count in the sums but not towards k (releases.py), so an administrator cannot make
+    # accounts to lift one real rater over the threshold.
+    password_set_by_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 

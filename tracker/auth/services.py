@@ -57,12 +57,14 @@ def change_own_password(user: User, old_password: str, new_password: str, *, end
     if old_password == new_password:
         raise InvalidInput(_("Choose a password different from the current one."), field="new_password")
     set_password(user, new_password, field="new_password")
+    own_now = user.password_set_by_admin
+    user.password_set_by_admin = False  # their own password: their ratings count towards k from now on
     end_all_sessions(user)
     revoked = 0
     if end_tokens:
         live = update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
         revoked = db.session.execute(live.values(revoked_at=utcnow())).rowcount
-    record(user, "user.password_change", user, {"tokens_revoked": revoked})
+    record(user, "user.password_change", user, {"tokens_revoked": revoked, "replaced_password_set_by_admin": own_now})
     return start_session(user)
 
 

@@ -103,6 +103,13 @@ class Ledger:
     def atoms_of(self, key: ValueKey) -> list[Atom]:
         return self.members.get(key, [])
 
+    def raters_of(self, key: ValueKey) -> set:
+        """The distinct raters behind a value."""
+        found: set = set()
+        for atom in self.atoms_of(key):
+            found |= self.raters[atom]
+        return found
+
     def _ok(self, atoms: Iterable[Atom]) -> bool:
         """No ratings, or ratings from at least k distinct raters (stops as soon as k are found)."""
         seen: set = set()

@@ -14,7 +14,9 @@ why) and `metric_release_tags` (the reason tags that may be shown). Dashboards r
 only, so two reads of a closed period at any two times give the same numbers.
 
 A rating counts in the week it was first given; erasing a person moves their ratings to a
-pseudonym and changes no score.
+pseudonym and changes no score. Ratings of accounts whose password an administrator set
+(User.password_set_by_admin) count in the sums but not as raters: k real people stand behind
+every value shown.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from tracker.metrics.periods import PERIOD_KINDS, company_zone
 from tracker.metrics.release_rule import SHOWN, Candidate, Ledger, atom_periods, importance, single_scope
 from tracker.metrics.rollups import SUM_COLUMNS
 from tracker.metrics.sqlperiods import as_date, period_column
-from tracker.models import Rating, RatingReason
+from tracker.models import Rating, RatingReason, User
 from tracker.types import utcnow
 
 _LOCK = (0x51A7, 0x5E1E)  # advisory lock: "making releases"
@@ -118,21 +120,23 @@ def release_period(kind: str, start: dt.date) -> dict[str, int]:
     first, end = _window(quarters)
     rows = db.session.execute(select(*MetricPeriod.__table__.c).where(
         MetricPeriod.period_kind == kind, MetricPeriod.period_start == start, MetricPeriod.n > 0)).all()
-    ledger = Ledger(_pair_atoms(first, end), _published(first, end, quarters[0]), k)
-    candidates = sorted((Candidate((kind, start, (r.provider_id, r.consumer_id)), r.raters) for r in rows),
-                        key=importance)
+    ledger = Ledger(_pair_atoms(first, end, _not_counted()), _published(first, end, quarters[0]), k)
+    raters = {(r.provider_id, r.consumer_id): len(ledger.raters_of((kind, start, (r.provider_id, r.consumer_id))))
+              for r in rows}
+    candidates = sorted((Candidate((kind, start, scope), count) for scope, count in raters.items()), key=importance)
     decisions = ledger.decide(candidates)
     values = []
     for row in rows:
         status = decisions[(kind, start, (row.provider_id, row.consumer_id))]
         shown = status == SHOWN
         values.append({"period_kind": kind, "period_start": start, "provider_id": row.provider_id,
-                       "consumer_id": row.consumer_id, "status": status, "raters": row.raters if shown else 0,
+                       "consumer_id": row.consumer_id, "status": status,
+                       "raters": raters[(row.provider_id, row.consumer_id)] if shown else 0,
                        **{column: getattr(row, column) if shown else 0 for column in SUM_COLUMNS}})
     if values:
         db.session.execute(MetricReleaseValue.__table__.insert(), values)
     providers = {p for (_, _, (p, c)), status in decisions.items() if status == SHOWN and p and not c}
-    tags = _release_tags(kind, start, providers, first, end, quarters[0], k) if providers else 0
+    tags = _release_tags(kind, start, providers, first, end, quarters[0], k, _not_counted()) if providers else 0
     return {"values": len(values), "shown": sum(1 for v in values if v["status"] == SHOWN), "tags": tags}
 
 
@@ -144,8 +148,14 @@ def _window(quarters: list[dt.date]) -> tuple[dt.date, dt.date]:
     return first, periods.next_start(last_week, "week")
 
 
-def _pair_atoms(first: dt.date, end: dt.date) -> dict:
-    """{((provider, consumer), week, month): rater keys} of every pair atom whose week starts in [first, end)."""
+def _not_counted() -> frozenset[int]:
+    """Rater keys that count in the sums but not as raters: accounts whose password an administrator set."""
+    return frozenset(db.session.scalars(select(User.id).where(User.password_set_by_admin.is_(True))))
+
+
+def _pair_atoms(first: dt.date, end: dt.date, not_counted: frozenset[int]) -> dict:
+    """{((provider, consumer), week, month): rater keys} of every pair atom whose week starts in [first, end)
+    (an atom whose ratings all come from raters not counted has an empty set)."""
     found: dict = defaultdict(set)
     query = select(MetricAtomRater.provider_id, MetricAtomRater.consumer_id,
                    type_coerce(MetricAtomRater.week_start, String), type_coerce(MetricAtomRater.month_start, String),
@@ -153,7 +163,9 @@ def _pair_atoms(first: dt.date, end: dt.date) -> dict:
         MetricAtomRater.week_start >= first, MetricAtomRater.week_start < end,
         MetricAtomRater.provider_id > 0, MetricAtomRater.consumer_id > 0)
     for provider, consumer, week, month, rater in db.session.connection().execute(query):
-        found[((provider, consumer), as_date(week), as_date(month))].add(rater)
+        raters = found[((provider, consumer), as_date(week), as_date(month))]
+        if rater not in not_counted:
+            raters.add(rater)
     return {atom: frozenset(raters) for atom, raters in found.items()}
 
 
@@ -171,7 +183,7 @@ def _published(first: dt.date, end: dt.date, months_from: dt.date) -> set:
 
 
 def _release_tags(kind: str, start: dt.date, providers: set[int], first: dt.date, end: dt.date,
-                  months_from: dt.date, k: int) -> int:
+                  months_from: dt.date, k: int, not_counted: frozenset[int]) -> int:
     """Reason tags of the providers whose total is shown: each tag's count is decided by the same rule,
     against the counts of that tag already released for the provider."""
     zone = company_zone()
@@ -188,10 +200,11 @@ def _release_tags(kind: str, start: dt.date, providers: set[int], first: dt.date
     period_raters: dict = defaultdict(set)
     for provider, tag, week_start, month_start, rater, n in db.session.execute(query):
         week_start, month_start = as_date(week_start), as_date(month_start)
-        atoms[((provider, tag), week_start, month_start)].add(rater)
+        counted = set() if rater in not_counted else {rater}
+        atoms[((provider, tag), week_start, month_start)].update(counted)
         if provider in providers and (kind, start) in atom_periods(week_start, month_start):
             counts[(provider, tag)] += n
-            period_raters[(provider, tag)].add(rater)
+            period_raters[(provider, tag)].update(counted)
     table = MetricReleaseTag
     published = {(kind_, as_date(start_), (p, tag)) for kind_, start_, p, tag in db.session.execute(
         select(table.period_kind, type_coerce(table.period_start, String), table.provider_id, table.tag)

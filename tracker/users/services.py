@@ -53,9 +53,10 @@ def create_user(
     )
     if password:
         set_password(user, password)
+        user.password_set_by_admin = True  # see User.password_set_by_admin
     db.session.add(user)
     db.session.flush()
-    record(actor, "user.create", user, {"role": role})
+    record(actor, "user.create", user, {"role": role, "password_set_by_admin": bool(password)})
     return user
 
 

@@ -1,0 +1,171 @@
+"""Time the release job and print the information releases keep, against what k alone would show.
+
+Run from the repository root: `python bench/releases.py` (both databases) or with
+`--databases sqlite`. It loads the default demo into a scratch SQLite file, and the large demo
+organisation (60 departments, at least 1,000,000 ratings over two years) exactly as
+bench/dashboards.py does (the same files and database, reused when they hold data). On each it
+forgets the releases made so far and makes them again in order, timing each period's release.
+
+Prints two tables.
+
+* Information kept: for each data set, period kind and level (company, department as provider,
+  department as consumer, pair), the values shown, the values k alone would show (at least k
+  distinct raters), and the share of ratings whose number is shown against the share k alone
+  would show (ratings counted once per value, over the released periods).
+* Release time: for each database, the periods released, the whole job in seconds, and the
+  median and slowest release of a week, a month and a quarter.
+
+`--ratings 300 --departments 4` loads a tiny organisation instead (the smoke test uses it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import sqlalchemy as sa  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location("bench_dashboards", ROOT / "bench" / "dashboards.py")
+_dashboards = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_dashboards)
+
+LEVELS = ("company", "provider", "consumer", "pair")
+
+
+def _level(provider: int, consumer: int) -> str:
+    if provider == 0 and consumer == 0:
+        return "company"
+    if consumer == 0:
+        return "provider"
+    if provider == 0:
+        return "consumer"
+    return "pair"
+
+
+def release_again() -> dict[str, list[float]]:
+    """Forget every release and make them again in order; returns seconds per release by kind."""
+    from tracker.extensions import db
+    from tracker.metrics.models import MetricRelease, MetricReleaseTag, MetricReleaseValue
+    from tracker.metrics.releases import due_periods, release_period
+
+    for model in (MetricReleaseTag, MetricReleaseValue, MetricRelease):
+        db.session.execute(sa.delete(model))
+    db.session.commit()
+    times: dict[str, list[float]] = defaultdict(list)
+    for kind, start in due_periods():
+        began = time.perf_counter()
+        release_period(kind, start)
+        db.session.flush()
+        times[kind].append(time.perf_counter() - began)
+    db.session.commit()
+    return times
+
+
+def information_kept(k: int) -> dict[tuple[str, str], tuple[int, int, int, int]]:
+    """{(kind, level): (values shown, values k alone shows, ratings shown, ratings k alone shows)}."""
+    from tracker.extensions import db
+    from tracker.metrics.models import MetricPeriod, MetricRelease, MetricReleaseValue
+
+    period, value, release = MetricPeriod, MetricReleaseValue, MetricRelease
+    query = (sa.select(period.period_kind, period.provider_id, period.consumer_id, period.n, period.raters,
+                       value.status)
+             .join(release, sa.and_(release.period_kind == period.period_kind,
+                                    release.period_start == period.period_start))
+             .join(value, sa.and_(value.period_kind == period.period_kind, value.period_start == period.period_start,
+                                  value.provider_id == period.provider_id, value.consumer_id == period.consumer_id),
+                   isouter=True)
+             .where(period.n > 0))
+    found: dict = defaultdict(lambda: [0, 0, 0, 0])
+    for kind, provider, consumer, n, raters, status in db.session.execute(query):
+        row = found[(kind, _level(provider, consumer))]
+        if status == "shown" and raters >= k:
+            row[0] += 1
+            row[2] += n
+        if raters >= k:
+            row[1] += 1
+            row[3] += n
+    return {key: tuple(row) for key, row in found.items()}
+
+
+def _demo_url(directory: str) -> str:
+    from flask_migrate import upgrade
+
+    from tracker.demo.seed import seed_demo
+
+    url = f"sqlite:///{directory}/demo.sqlite"
+    with _dashboards._app(url).app_context():
+        upgrade()
+        seed_demo(progress=lambda _line: None)
+    return url
+
+
+def measure(url: str) -> tuple[dict, dict, int]:
+    app = _dashboards._app(url)
+    with app.app_context():
+        times = release_again()
+        k = int(app.config["CONFIDENTIALITY_K"])
+        return times, information_kept(k), k
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ratings", type=int, default=None, help="ratings to load (default: the large scale's)")
+    parser.add_argument("--departments", type=int, default=None, help="departments (default: the large scale's)")
+    parser.add_argument("--sqlite-path", default=str(_dashboards.DEFAULT_SQLITE))
+    parser.add_argument("--pg-url", default=_dashboards.DEFAULT_PG)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    args = parser.parse_args()
+
+    kept_rows, time_rows, notes = [], [], _dashboards.machine()
+    with tempfile.TemporaryDirectory() as directory:
+        _times, kept, k = measure(_demo_url(directory))
+        kept_rows.append(("demo", kept))
+    for database in args.databases.split(","):
+        if database == "sqlite":
+            Path(args.sqlite_path).parent.mkdir(parents=True, exist_ok=True)
+            url = f"sqlite:///{args.sqlite_path}"
+        elif _dashboards._prepare_pg(args.pg_url):
+            url = args.pg_url
+            notes.append(f"PostgreSQL {_dashboards._pg_version(url)}")
+        else:
+            continue
+        _dashboards.build(url, args.ratings, args.departments)
+        times, kept, k = measure(url)
+        time_rows.append((database, times, sum(sum(values) for values in times.values())))
+        if database == args.databases.split(",")[0]:
+            kept_rows.append(("large", kept))
+
+    print(f"information kept (k = {k}): share of ratings whose number is shown, against k alone")
+    print(f"{'data':<6} {'kind':<8} {'level':<9} {'shown':>6} {'k alone':>8} {'ratings %':>9}")
+    for name, kept in kept_rows:
+        for kind in ("quarter", "month", "week"):
+            for level in LEVELS:
+                shown, alone, shown_n, alone_n = kept.get((kind, level), (0, 0, 0, 0))
+                share = "-" if not alone_n else f"{100 * shown_n / alone_n:.1f}"
+                print(f"{name:<6} {kind:<8} {level:<9} {shown:6d} {alone:8d} {share:>9}")
+    print()
+    print(f"{'database':<10} {'periods':>7} {'job s':>7} " + " ".join(
+        f"{kind + ' p50/max s':>18}" for kind in ("week", "month", "quarter")))
+    for database, times, total in time_rows:
+        cells = []
+        for kind in ("week", "month", "quarter"):
+            values = times.get(kind, [])
+            cells.append(f"{statistics.median(values):8.2f}/{max(values):<9.2f}" if values else f"{'-':>18}")
+        count = sum(len(values) for values in times.values())
+        print(f"{database:<10} {count:7d} {total:7.1f} " + " ".join(cells))
+    for note in notes:
+        print(f"# {note}")
+    return 0 if time_rows else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""users.password_set_by_admin: ratings of an account whose password an administrator set do not count towards k
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-04 19:00:00
+
+Accounts that exist already are taken as their owners' own (their passwords were set before the
+mark existed); the audit trail's user.create events tell which were created with a password.
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0008'
+down_revision = '0007'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('users') as batch:
+        batch.add_column(sa.Column('password_set_by_admin', sa.Boolean(), server_default=sa.false(),
+                                   nullable=False))
+
+
+def downgrade():
+    with op.batch_alter_table('users') as batch:
+        batch.drop_column('password_set_by_admin')
