@@ -17,11 +17,10 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('users') as batch:
-        batch.add_column(sa.Column('password_set_by_admin', sa.Boolean(), server_default=sa.false(),
-                                   nullable=False))
+    # A plain ADD COLUMN (no batch copy of the table, which other tables' foreign keys refer to).
+    op.add_column('users', sa.Column('password_set_by_admin', sa.Boolean(), server_default=sa.false(),
+                                     nullable=False))
 
 
 def downgrade():
-    with op.batch_alter_table('users') as batch:
-        batch.drop_column('password_set_by_admin')
+    op.drop_column('users', 'password_set_by_admin')

@@ -67,3 +67,31 @@ def test_base_head_base_head_round_trip(fresh_app):
     assert _current_revision() == head
     assert _tables() == set(db.metadata.tables)
     command.check(config)
+
+
+def test_the_release_migrations_keep_people_and_atoms_of_a_database_in_use(fresh_app):
+    """0006 -> head on a database holding people others refer to and a pair's atoms: nothing is lost."""
+    config = _alembic_config()
+    command.upgrade(config, "0006")
+    now = "2026-01-05 04:00:00"
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(f"INSERT INTO departments (id, code, name, active, created_at) VALUES "
+                             f"(1, 'FIN', 'Finance', true, '{now}'), (2, 'HR', 'HR', true, '{now}')"))
+        conn.execute(sa.text(f"INSERT INTO users (id, email, display_name, department_id, role, active, created_at) "
+                             f"VALUES (7, 'a@example.test', 'A', 2, 'employee', true, '{now}')"))
+        conn.execute(sa.text(f"INSERT INTO audit_events (at, actor_id, action, target_type, target_id, details) "
+                             f"VALUES ('{now}', 7, 'user.create', 'user', 7, '{{}}')"))
+        conn.execute(sa.text("INSERT INTO metric_atom_raters (provider_id, consumer_id, week_start, month_start, "
+                             "rater_key, n) VALUES (1, 2, '2026-01-05', '2026-01-01', 7, 2), "
+                             "(1, 0, '2026-01-05', '2026-01-01', 7, 2), (0, 0, '2026-01-05', '2026-01-01', 7, 2)"))
+    command.upgrade(config, "head")
+    with db.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT id, password_set_by_admin FROM users")).all() == [(7, False)]
+        assert conn.execute(sa.text("SELECT provider_id, consumer_id FROM metric_atom_raters")).all() == [(1, 2)]
+    command.downgrade(config, "0006")
+    with db.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM users")).scalar() == 1
+        assert conn.execute(sa.text("SELECT count(*) FROM metric_atom_raters")).scalar() == 4  # margins refilled
+        assert conn.execute(sa.text("SELECT raters FROM metric_atoms WHERE provider_id = 0 AND consumer_id = 0")
+                            ).scalar() == 1
+    command.upgrade(config, "head")

@@ -44,3 +44,18 @@ def test_the_set_up_bench_prints_one_row_per_database():
     rows = [line.split() for line in result.stdout.splitlines() if line.startswith(("sqlite", "postgresql "))]
     assert rows and rows[0][0] == "sqlite"
     assert all(float(row[1]) > 0 and row[3] == "3" for row in rows)  # p50 and the count
+
+
+def test_the_release_bench_prints_information_kept_and_release_times(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "bench/releases.py", "--ratings", "300", "--departments", "4", "--databases", "sqlite",
+         "--sqlite-path", str(tmp_path / "bench.sqlite")],
+        cwd=ROOT, capture_output=True, text=True, timeout=240, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.splitlines()
+    kept = [line.split() for line in lines if line.startswith(("demo ", "large "))]
+    assert {(row[0], row[1], row[2]) for row in kept} >= {("demo", "quarter", "company"), ("large", "week", "pair")}
+    demo_company = next(row for row in kept if row[:3] == ["demo", "quarter", "company"])
+    assert demo_company[3] == demo_company[4] != "0" and demo_company[5] == "100.0"  # the company total is kept
+    timed = [line.split() for line in lines if line.startswith("sqlite")]
+    assert len(timed) == 1 and int(timed[0][1]) > 0 and int(timed[0][2]) > 0
