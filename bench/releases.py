@@ -55,10 +55,10 @@ def _level(provider: int, consumer: int) -> str:
 def release_again() -> tuple[int, list[float]]:
     """Forget every release and make them again in order; returns the periods and seconds per batch."""
     from tracker.extensions import db
-    from tracker.metrics.models import MetricRelease, MetricReleaseTag, MetricReleaseValue
+    from tracker.metrics.models import MetricRelease, MetricReleasePair, MetricReleaseTag, MetricReleaseValue
     from tracker.metrics.releases import due_batches, due_periods, release_batch
 
-    for model in (MetricReleaseTag, MetricReleaseValue, MetricRelease):
+    for model in (MetricReleaseTag, MetricReleaseValue, MetricReleasePair, MetricRelease):
         db.session.execute(sa.delete(model))
     db.session.commit()
     due = due_periods()

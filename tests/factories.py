@@ -20,7 +20,7 @@ from werkzeug.security import generate_password_hash
 from tests.databases import empty_all_tables
 from tracker.auth import services as auth_services
 from tracker.extensions import db
-from tracker.metrics.models import MetricRelease, MetricReleaseTag, MetricReleaseValue
+from tracker.metrics.models import MetricRelease, MetricReleasePair, MetricReleaseTag, MetricReleaseValue
 from tracker.metrics.ranges import finished_starts
 from tracker.metrics.releases import release_due
 from tracker.models import (
@@ -435,7 +435,7 @@ class Seeded:
 def release_again() -> None:
     """Make every closed period's release anew from the ratings now stored, as if these ratings had
     arrived before the periods closed (test data is written into the past)."""
-    for table in (MetricReleaseTag, MetricReleaseValue, MetricRelease):
+    for table in (MetricReleaseTag, MetricReleaseValue, MetricReleasePair, MetricRelease):
         db.session.execute(delete(table))
     release_due()
     db.session.commit()

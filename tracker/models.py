@@ -279,6 +279,9 @@ class Handoff(db.Model):
         CheckConstraint("(status = 'cancelled') = (cancelled_at IS NOT NULL)", name="cancelled_status"),
         Index("ix_handoffs_provider_consumer", "provider_id", "consumer_id"),
         Index("ix_handoffs_consumer_delivered", "consumer_id", "delivered_at"),
+        # Which pairs had handoffs requested or delivered in a period (the matrix): read from the index alone.
+        Index("ix_handoffs_requested_pair", "requested_at", "provider_id", "consumer_id"),
+        Index("ix_handoffs_delivered_pair", "delivered_at", "provider_id", "consumer_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import CheckConstraint, Date, Index, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Date, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.extensions import db
@@ -114,6 +114,20 @@ class MetricRelease(db.Model):
     period_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     k: Mapped[int] = mapped_column(Integer)
     released_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # Whether metric_release_pairs holds the period's pairs with handoffs (releases made before it
+    # existed do not; the matrix then asks the handoffs).
+    pairs_recorded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class MetricReleasePair(_PeriodScopeKey, db.Model):
+    """A pair with handoffs requested or delivered in a released period, as the release found them.
+
+    Who asked whom for work is not confidential; the matrix reads it to tell "not enough ratings"
+    from "no handoffs" without a pass over the period's handoffs.
+    """
+
+    __tablename__ = "metric_release_pairs"
+    __table_args__ = (CheckConstraint(_KIND_CHECK, name="period_kind_valid"),)
 
 
 class MetricReleaseValue(_PeriodScopeKey, _SummedColumns, db.Model):

@@ -31,11 +31,18 @@ from tracker.metrics.attainment import (
     pair_attainment,
 )
 from tracker.metrics.confidentiality import shown
-from tracker.metrics.models import MetricReleaseValue
+from tracker.metrics.models import MetricReleasePair, MetricReleaseValue
 from tracker.metrics.periods import company_zone
 from tracker.metrics.ranges import PeriodRange, period_range
 from tracker.metrics.release_rule import SHOWN
-from tracker.metrics.releases import release_rows, release_tags, release_time, released_starts
+from tracker.metrics.releases import (
+    pairs_with_handoffs,
+    release_rows,
+    release_tags,
+    release_time,
+    released_pairs,
+    released_starts,
+)
 from tracker.metrics.results import FEW, OPEN, Attainment, ConsumerRatings, PairPoint, Published
 from tracker.metrics.visibility import pair_filter, require_own_department, require_pair_visible, visible_department
 from tracker.models import (
@@ -208,7 +215,7 @@ def matrix(user: User, metric: str, kind: str, when: str | None = None) -> Matri
     own = visible_department(user)
     start = prange.first
     departments = sorted(_departments().values(), key=lambda d: d.code)
-    result = Matrix(kind, start, metric, departments, with_handoffs=_pairs_with_handoffs(prange, own))
+    result = Matrix(kind, start, metric, departments, with_handoffs=_pairs_with_handoffs(kind, start, own))
     if metric == "attainment":
         found = pair_attainment(prange, own)
         for (_, provider, consumer), counts in found.items():
@@ -257,15 +264,13 @@ def _few_as_without_ratings(result: Matrix, own: int | None, few: Published) -> 
     return result
 
 
-def _pairs_with_handoffs(prange: PeriodRange, own: int | None) -> set[tuple[int, int]]:
-    """(provider, consumer) of the visible pairs with a handoff requested or delivered in the range."""
-    zone = company_zone()
-    lower, _ = periods.utc_bounds(prange.first, prange.kind, zone)
-    _, upper = periods.utc_bounds(prange.last, prange.kind, zone)
-    query = (select(Handoff.provider_id, Handoff.consumer_id).distinct()
-             .where(or_(and_(Handoff.requested_at >= lower, Handoff.requested_at < upper),
-                        and_(Handoff.delivered_at >= lower, Handoff.delivered_at < upper)), pair_filter(Handoff, own)))
-    return {(provider, consumer) for provider, consumer in db.session.execute(query)}
+def _pairs_with_handoffs(kind: str, start: dt.date, own: int | None) -> set[tuple[int, int]]:
+    """(provider, consumer) of the visible pairs with a handoff requested or delivered in the period:
+    as its release recorded them, or from the handoffs while it is open."""
+    recorded = released_pairs(kind, start, pair_filter(MetricReleasePair, own))
+    if recorded is not None:
+        return recorded
+    return pairs_with_handoffs(*periods.utc_bounds(start, kind, company_zone()), pair_filter(Handoff, own))
 
 
 # --- one pair over time ----------------------------------------------------------------------------
