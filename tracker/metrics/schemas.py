@@ -26,8 +26,10 @@ class PairsQuery(PeriodQuery):
 
 
 _REASON_HELP = {"description": "why a value is withheld: `protected` (k raters or more, but shown it could be "
-                                "subtracted from another number to single out a smaller group) or `few` (fewer "
-                                "than k raters)"}
+                                "combined with other released numbers to single out a smaller group), `few` (fewer "
+                                "than k raters) or `open` (the period is not released yet: nothing of an open "
+                                "period is shown)",
+                "enum": ["few", "protected", "open"]}
 
 
 class Cell(Schema):
