@@ -18,7 +18,7 @@ from tracker.metrics.results import FEW, OPEN, PROTECTED, Attainment, PairPoint,
 from tracker.models import REASON_TAGS
 from tracker.schemas import no_nul
 from tracker.web.csvout import csv_response
-from tracker.web.labels import SHOWN_REASON_LABELS
+from tracker.web.labels import REASON_LABELS
 from tracker.web.templating import reader_locale
 
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboards")
@@ -240,7 +240,7 @@ def department(code):
     args, card = _scorecard_data(code)
     commitments = [{"title": c["title"], "attainment": c["total"]["attainment"], "target": c["attainment_target"],
                     "points": c["points"]} for c in card["commitments"]]
-    reasons = [{**r, "label": str(SHOWN_REASON_LABELS.get(r["tag"], r["tag"]))} for r in card["reasons"]]
+    reasons = [{**r, "label": str(REASON_LABELS.get(r["tag"], r["tag"]))} for r in card["reasons"]]
     names = _names()
     figs = {
         "attainment": figures.attainment_figure(commitments, {

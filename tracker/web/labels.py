@@ -16,7 +16,8 @@ PAUSE_LABELS = {"waiting_on_consumer": _l("Waiting on the consumer"),
                 "waiting_on_third_party": _l("Waiting on a third party")}
 EVENT_LABELS = {"request": _l("Requested"), "pause": _l("Paused"), "resume": _l("Resumed"),
                 "deliver": _l("Delivered"), "reopen": _l("Reopened"), "cancel": _l("Cancelled")}
-# The words a rater chose from are the words the scorecard shows; "other" gathers tags too rare to show.
+# The words a rater chose from are the words the scorecard shows (a tag is released or not; there is
+# no "other" bucket, whose count minus the shown tags' would be a withheld tag's).
 REASON_LABELS = {
     "unclear-responsibility": _l("Unclear who is responsible"),
     "late": _l("Late"),
@@ -27,12 +28,11 @@ REASON_LABELS = {
     "tooling-or-system": _l("Tools or systems got in the way"),
     "attitude": _l("Attitude"),
 }
-SHOWN_REASON_LABELS = {**REASON_LABELS, "other": _l("Other reasons")}
 
 TEMPLATE_GLOBALS = {
     "handoff_status_labels": HANDOFF_STATUS_LABELS,
     "commitment_status_labels": COMMITMENT_STATUS_LABELS,
     "pause_labels": PAUSE_LABELS,
     "event_labels": EVENT_LABELS,
-    "reason_labels": SHOWN_REASON_LABELS,
+    "reason_labels": REASON_LABELS,
 }
