@@ -108,6 +108,9 @@ class Released:
         self.k = k_threshold()
         self.starts = released_starts(kind, starts)
         self.rows = release_rows(kind, list(self.starts), *conditions) if self.starts else {}
+        # A value released under a smaller k than today's, with fewer than today's k raters, reads FEW.
+        self._status = {key: FEW if row.status == SHOWN and not shown(row.raters, self.k) else row.status
+                        for key, row in self.rows.items()}
 
     def is_released(self, start: dt.date) -> bool:
         return start in self.starts
@@ -116,18 +119,14 @@ class Released:
         """SHOWN, FEW, PROTECTED or OPEN for one scope and period under today's k."""
         if start not in self.starts:
             return OPEN
-        row = self.rows.get((start, provider_id, consumer_id))
-        if row is None:
-            return FEW  # no ratings: reads like fewer than k raters
-        if row.status == SHOWN and not shown(row.raters, self.k):
-            return FEW  # released under a smaller k
-        return row.status
+        return self._status.get((start, provider_id, consumer_id), FEW)  # no row: no ratings, reads as FEW
 
     def sums(self, start: dt.date, provider_id: int, consumer_id: int) -> Sums | None:
         """The sums of a shown value, else None."""
-        if self.status(start, provider_id, consumer_id) != SHOWN:
+        key = (start, provider_id, consumer_id)
+        if self._status.get(key) != SHOWN or start not in self.starts:
             return None
-        return _sums(self.rows[(start, provider_id, consumer_id)])
+        return _sums(self.rows[key])
 
     def value(self, start: dt.date, provider_id: int, consumer_id: int, metric: str) -> Published:
         sums = self.sums(start, provider_id, consumer_id)
