@@ -27,7 +27,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,25 +41,13 @@ _spec.loader.exec_module(_dashboards)
 LEVELS = ("company", "provider", "consumer", "pair")
 
 
-def _level(provider: int, consumer: int) -> str:
-    if provider == 0 and consumer == 0:
-        return "company"
-    if consumer == 0:
-        return "provider"
-    if provider == 0:
-        return "consumer"
-    return "pair"
-
-
 def release_again() -> tuple[int, list[float]]:
     """Forget every release and make them again in order; returns the periods and seconds per batch."""
+    from tests.factories import forget_releases
     from tracker.extensions import db
-    from tracker.metrics.models import MetricRelease, MetricReleasePair, MetricReleaseTag, MetricReleaseValue
     from tracker.metrics.releases import due_batches, due_periods, release_batch
 
-    for model in (MetricReleaseTag, MetricReleaseValue, MetricReleasePair, MetricRelease):
-        db.session.execute(sa.delete(model))
-    db.session.commit()
+    forget_releases()
     due = due_periods()
     times = []
     for batch in due_batches(due):
@@ -73,29 +60,26 @@ def release_again() -> tuple[int, list[float]]:
 
 
 def information_kept(k: int) -> dict[tuple[str, str], tuple[int, int, int, int]]:
-    """{(kind, level): (values shown, values k alone shows, ratings shown, ratings k alone shows)}."""
+    """{(kind, level): (values shown, values k alone shows, ratings shown, ratings k alone shows)}, in SQL."""
     from tracker.extensions import db
     from tracker.metrics.models import MetricPeriod, MetricRelease, MetricReleaseValue
 
     period, value, release = MetricPeriod, MetricReleaseValue, MetricRelease
-    query = (sa.select(period.period_kind, period.provider_id, period.consumer_id, period.n, period.raters,
-                       value.status)
+    level = sa.case((sa.and_(period.provider_id == 0, period.consumer_id == 0), "company"),
+                    (period.consumer_id == 0, "provider"), (period.provider_id == 0, "consumer"), else_="pair")
+    alone = period.raters >= k
+    kept = sa.and_(alone, value.status == "shown")
+    query = (sa.select(period.period_kind, level, sa.func.count().filter(kept), sa.func.count().filter(alone),
+                       sa.func.coalesce(sa.func.sum(period.n).filter(kept), 0),
+                       sa.func.coalesce(sa.func.sum(period.n).filter(alone), 0))
              .join(release, sa.and_(release.period_kind == period.period_kind,
                                     release.period_start == period.period_start))
              .join(value, sa.and_(value.period_kind == period.period_kind, value.period_start == period.period_start,
                                   value.provider_id == period.provider_id, value.consumer_id == period.consumer_id),
                    isouter=True)
-             .where(period.n > 0))
-    found: dict = defaultdict(lambda: [0, 0, 0, 0])
-    for kind, provider, consumer, n, raters, status in db.session.execute(query):
-        row = found[(kind, _level(provider, consumer))]
-        if status == "shown" and raters >= k:
-            row[0] += 1
-            row[2] += n
-        if raters >= k:
-            row[1] += 1
-            row[3] += n
-    return {key: tuple(row) for key, row in found.items()}
+             .where(period.n > 0)
+             .group_by(period.period_kind, level))
+    return {(kind, name): tuple(figures) for kind, name, *figures in db.session.execute(query)}
 
 
 def _demo_url(directory: str) -> str:

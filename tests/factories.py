@@ -432,10 +432,16 @@ class Seeded:
     codes: dict[str, int]
 
 
+def forget_releases() -> None:
+    """Delete every release, which the application itself never does (tests and the release bench)."""
+    for table in (MetricReleaseTag, MetricReleaseValue, MetricReleasePair, MetricRelease):
+        db.session.execute(delete(table))
+    db.session.commit()
+
+
 def release_again() -> None:
     """Make every closed period's release anew from the ratings now stored, as if these ratings had
     arrived before the periods closed (test data is written into the past)."""
-    for table in (MetricReleaseTag, MetricReleaseValue, MetricReleasePair, MetricRelease):
-        db.session.execute(delete(table))
+    forget_releases()
     release_due()
     db.session.commit()

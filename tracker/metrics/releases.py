@@ -133,11 +133,6 @@ def _decision_order(candidate: Candidate) -> tuple:
     return _KIND_ORDER[candidate.key[0]], *importance(candidate)
 
 
-def release_period(kind: str, start: dt.date) -> dict[str, int]:
-    """Decide and store one period's release (the periods due before it must be released already)."""
-    return release_batch([(kind, start)])
-
-
 def release_batch(items: list[tuple[str, dt.date]]) -> dict[str, int]:
     """Decide and store the releases of periods that fall due at one time, together.
 
@@ -173,12 +168,11 @@ def release_batch(items: list[tuple[str, dt.date]]) -> dict[str, int]:
                        **{column: getattr(row, column) if shown else 0 for column in SUM_COLUMNS}})
     if values:
         db.session.execute(MetricReleaseValue.__table__.insert(), values)
-    tags = 0
-    for kind, start in sorted(items, key=lambda item: _KIND_ORDER[item[0]]):
-        providers = {p for (kind_, start_, (p, c)), status in decisions.items()
-                     if (kind_, start_) == (kind, start) and status == SHOWN and p and not c}
-        if providers:
-            tags += _release_tags(kind, start, providers, first, end, quarters[0], k, not_counted)
+    providers = defaultdict(set)  # (kind, start) -> providers whose total is shown
+    for (kind, start, (p, c)), status in decisions.items():
+        if status == SHOWN and p and not c:
+            providers[(kind, start)].add(p)
+    tags = _release_tags(providers, first, end, quarters[0], k, not_counted) if providers else 0
     return {"values": len(values), "shown": sum(1 for v in values if v["status"] == SHOWN), "tags": tags}
 
 
@@ -228,10 +222,11 @@ def _published(first: dt.date, end: dt.date, months_from: dt.date) -> set:
     return {(kind, as_date(start), (p, c)) for kind, start, p, c in db.session.execute(query)}
 
 
-def _release_tags(kind: str, start: dt.date, providers: set[int], first: dt.date, end: dt.date,
+def _release_tags(providers: dict[tuple[str, dt.date], set[int]], first: dt.date, end: dt.date,
                   months_from: dt.date, k: int, not_counted: frozenset[int]) -> int:
-    """Reason tags of the providers whose total is shown: each tag's count is decided by the same rule,
-    against the counts of that tag already released for the provider."""
+    """Reason tags of a batch's periods, for the providers whose total is shown in each: every tag's
+    count is decided by the same rule, against the counts of that tag already released for the
+    provider, coarsest period first as the values are."""
     zone = company_zone()
     lower = periods.utc_bounds(first, "week", zone)[0]
     upper = periods.utc_bounds(end, "week", zone)[0]
@@ -248,19 +243,21 @@ def _release_tags(kind: str, start: dt.date, providers: set[int], first: dt.date
         week_start, month_start = as_date(week_start), as_date(month_start)
         counted = set() if rater in not_counted else {rater}
         atoms[((provider, tag), week_start, month_start)].update(counted)
-        if provider in providers and (kind, start) in atom_periods(week_start, month_start):
-            counts[(provider, tag)] += n
-            period_raters[(provider, tag)].update(counted)
+        for period in atom_periods(week_start, month_start):
+            if provider in providers.get(period, ()):
+                counts[(*period, provider, tag)] += n
+                period_raters[(*period, provider, tag)].update(counted)
     table = MetricReleaseTag
     published = {(kind_, as_date(start_), (p, tag)) for kind_, start_, p, tag in db.session.execute(
         select(table.period_kind, type_coerce(table.period_start, String), table.provider_id, table.tag)
         .where(_in_window(table, first, end, months_from)))}
     ledger = Ledger({atom: frozenset(raters) for atom, raters in atoms.items()}, published, k, single_scope)
-    candidates = sorted((Candidate((kind, start, scope), len(raters)) for scope, raters in period_raters.items()),
-                        key=lambda c: (-c.raters, c.key[2]))
+    candidates = sorted((Candidate((kind, start, (provider, tag)), len(raters))
+                         for (kind, start, provider, tag), raters in period_raters.items()),
+                        key=lambda c: (_KIND_ORDER[c.key[0]], -c.raters, c.key[2]))
     rows = [{"period_kind": kind, "period_start": start, "provider_id": provider, "tag": tag,
-             "n": counts[(provider, tag)], "raters": len(period_raters[(provider, tag)])}
-            for (_, _, (provider, tag)), status in ledger.decide(candidates).items() if status == SHOWN]
+             "n": counts[(kind, start, provider, tag)], "raters": len(period_raters[(kind, start, provider, tag)])}
+            for (kind, start, (provider, tag)), status in ledger.decide(candidates).items() if status == SHOWN]
     if rows:
         db.session.execute(MetricReleaseTag.__table__.insert(), rows)
     return len(rows)
@@ -268,8 +265,8 @@ def _release_tags(kind: str, start: dt.date, providers: set[int], first: dt.date
 
 # --- reading releases ---------------------------------------------------------------------------------
 
-def released_starts(kind: str, starts) -> dict[dt.date, int]:
-    """{start: the k it was released under} of the given periods that are released (making due releases first).
+def released_starts(kind: str, starts) -> set[dt.date]:
+    """The given periods that are released (making due releases first).
 
     A period that is due and has no release held no ratings (release_due releases every due period
     from the first week with ratings on), so it reads as released, with nothing in it.
@@ -277,16 +274,13 @@ def released_starts(kind: str, starts) -> dict[dt.date, int]:
     release_due()
     starts = list(starts)
     if not starts:
-        return {}
+        return set()
     now = utcnow()
-    k = int(current_app.config["CONFIDENTIALITY_K"])
-    empty = {start: k for start in starts if is_due(kind, start, now)}
-    query = select(type_coerce(MetricRelease.period_start, String), MetricRelease.k).where(
+    query = select(type_coerce(MetricRelease.period_start, String)).where(
         MetricRelease.period_kind == kind, MetricRelease.period_start >= starts[0],
         MetricRelease.period_start <= starts[-1])
-    wanted = set(starts)
-    return empty | {start: k for start, k in ((as_date(s), k) for s, k in db.session.execute(query))
-                    if start in wanted}
+    made = {as_date(start) for start in db.session.scalars(query)}
+    return {start for start in starts if start in made or is_due(kind, start, now)}
 
 
 _VALUE_COLUMNS = tuple(c for c in MetricReleaseValue.__table__.c if c.name != "period_start")

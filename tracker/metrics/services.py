@@ -104,10 +104,9 @@ class Released:
     """The released values of some periods of one kind, as the dashboards read them."""
 
     def __init__(self, kind: str, starts, *conditions) -> None:
-        self.kind = kind
         self.k = k_threshold()
         self.starts = released_starts(kind, starts)
-        self.rows = release_rows(kind, list(self.starts), *conditions) if self.starts else {}
+        self.rows = release_rows(kind, self.starts, *conditions)
         # A value released under a smaller k than today's, with fewer than today's k raters, reads FEW.
         self._status = {key: FEW if row.status == SHOWN and not shown(row.raters, self.k) else row.status
                         for key, row in self.rows.items()}
@@ -123,10 +122,8 @@ class Released:
 
     def sums(self, start: dt.date, provider_id: int, consumer_id: int) -> Sums | None:
         """The sums of a shown value, else None."""
-        key = (start, provider_id, consumer_id)
-        if self._status.get(key) != SHOWN or start not in self.starts:
-            return None
-        return _sums(self.rows[key])
+        key = (start, provider_id, consumer_id)  # rows exist for released periods only
+        return _sums(self.rows[key]) if self._status.get(key) == SHOWN else None
 
     def value(self, start: dt.date, provider_id: int, consumer_id: int, metric: str) -> Published:
         sums = self.sums(start, provider_id, consumer_id)

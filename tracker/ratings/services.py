@@ -43,10 +43,14 @@ def rating_closes_at(handoff: Handoff) -> datetime | None:
     return handoff.delivered_at + window() if handoff.delivered_at else None
 
 
+def _month_given(created_at: datetime):
+    """The start of the company-time month a rating given at `created_at` counts in."""
+    return periods.period_start(periods.local_day(created_at, company_zone()), "month")
+
+
 def released_at(created_at: datetime) -> datetime:
     """When a rating given at `created_at` is first released (with its month) and can no longer change."""
-    month = periods.period_start(created_at.astimezone(company_zone()).date(), "month")
-    return release_time("month", month)
+    return release_time("month", _month_given(created_at))
 
 
 def changeable_until(handoff: Handoff, rating: Rating | None, now: datetime | None = None) -> datetime | None:
@@ -84,9 +88,8 @@ def check_may_rate(user: User, handoff: Handoff, now: datetime | None = None) ->
 def check_not_released(rating: Rating | None, now: datetime | None = None) -> None:
     """Raise Conflict when the rating has been released and can no longer be changed."""
     if rating is not None and (now or utcnow()) >= released_at(rating.created_at):
-        month = periods.period_start(rating.created_at.astimezone(company_zone()).date(), "month")
         raise Conflict(_("This rating was published with the numbers of %(period)s and can no longer be changed.",
-                         period=periods.label(month, "month")))
+                         period=periods.label(_month_given(rating.created_at), "month")))
 
 
 def may_change(user: User, rating: Rating, now: datetime | None = None) -> bool:
