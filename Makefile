@@ -7,6 +7,8 @@ PORT ?= 5000
 WORKERS ?= 2
 FLASK := $(BIN)/flask --app wsgi
 PYTEST_ARGS ?=
+# Links in messages point where `make run` serves, unless TRACKER_BASE_URL says otherwise.
+RUN_ENV = TRACKER_BASE_URL=$${TRACKER_BASE_URL:-http://$(HOST):$(PORT)}
 
 # PostgreSQL for the tests: the URL given, else the local server when one answers.
 PG_DEFAULT := postgresql+psycopg://postgres@127.0.0.1:5432/tracker_test
@@ -39,7 +41,7 @@ translations: $(VENV)/.installed-app
 run: install translations
 	@mkdir -p instance
 	$(FLASK) db upgrade
-	$(FLASK) demo seed --if-empty
+	$(RUN_ENV) $(FLASK) demo seed --if-empty
 	@echo ""
 	@echo "  Service-level tracker on http://$(HOST):$(PORT)/   (API docs: http://$(HOST):$(PORT)/api/v1/docs)"
 	@echo "  Sign in with password demo-password as:"
@@ -48,7 +50,12 @@ run: install translations
 	@echo "    lead        lead.it@demo.example        (Information Technology)"
 	@echo "    employee    employee.sales@demo.example (Sales)"
 	@echo ""
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	@echo "  Messages are kept in the tracker (each person's Messages page) unless TRACKER_MAIL_URL names a mail server."
+	@echo ""
+	@# The job worker runs beside the web server; stopping one (Ctrl-C) stops both.
+	@$(RUN_ENV) $(FLASK) worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(RUN_ENV) $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 lint: install-dev
 	$(BIN)/ruff check .

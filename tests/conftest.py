@@ -197,3 +197,20 @@ def make_app(database_url):
         db.session.remove()
         db.engine.dispose()
         context.pop()
+
+
+@pytest.fixture(scope="session")
+def mail_server_session():
+    from tests.mailserver import MailServer
+
+    server = MailServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_server(mail_server_session):
+    """The process's SMTP server (aiosmtpd on loopback), emptied for this test."""
+    mail_server_session.received.clear()
+    yield mail_server_session
+    mail_server_session.received.clear()

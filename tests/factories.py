@@ -20,6 +20,7 @@ from werkzeug.security import generate_password_hash
 from tests.databases import empty_all_tables
 from tracker.auth import services as auth_services
 from tracker.extensions import db
+from tracker.messages.services import request_ratings
 from tracker.metrics.models import MetricRelease, MetricReleasePair, MetricReleaseTag, MetricReleaseValue
 from tracker.metrics.ranges import finished_starts
 from tracker.metrics.releases import release_due
@@ -34,6 +35,7 @@ from tracker.models import (
     ServiceCommitment,
     User,
 )
+from tracker.ratings.links import link_path
 
 PASSWORD = "correct horse battery"
 # Test users share one cheap scrypt hash (the work factor is stored in the hash itself), so
@@ -323,6 +325,8 @@ class SecurityWorld:
     token_id: int
     token_secret: str
     private: list[str] = field(default_factory=list)
+    marker_message_id: int = 0  # the marker's request to rate `delivered`: nobody else may read it
+    marker_link: str = ""  # the link in it
 
     # --- fresh objects for requests that use one up -------------------------------------------
 
@@ -337,6 +341,13 @@ class SecurityWorld:
             handoff.status = "paused"
         db.session.commit()
         return handoff
+
+    def fresh_link(self) -> str:
+        """The rating link of a fresh consumer employee for a fresh delivered handoff."""
+        person = make_user(department=self.consumer, email=f"fresh{next(_fresh)}.rater@example.test")
+        path = link_path(person, self.fresh_handoff("delivered"))
+        db.session.commit()
+        return path
 
     def fresh_commitment(self, status: str = "published") -> ServiceCommitment:
         commitment = make_commitment(
@@ -409,7 +420,10 @@ def build_security_world(marker_id: int | None = MARKER_ID) -> SecurityWorld:
     open_handoff = make_handoff(commitment=published, consumer=consumer, title=OPEN_TITLE,
                                           requested_at=now - timedelta(hours=5))
     delivered = make_handoff(commitment=published, consumer=consumer, title=DELIVERED_TITLE,
-                                       requested_at=now - timedelta(days=2), delivered_at=now - timedelta(hours=3))
+                                       requested_at=now - timedelta(days=2), delivered_at=now - timedelta(hours=3),
+                                       requested_by_id=marker.id)
+    db.session.refresh(delivered)
+    (request,) = request_ratings(delivered)
     token, secret = auth_services.create_token(people["provider_lead"], name="Provider integration")
     db.session.add(AuditEvent(actor_id=people["provider_lead"].id, action="commitment.publish",
                               target_type="ServiceCommitment", target_id=published.id, details={"version": 1}))
@@ -419,7 +433,8 @@ def build_security_world(marker_id: int | None = MARKER_ID) -> SecurityWorld:
                secret]
     return SecurityWorld(provider=provider, consumer=consumer, other=other, executive=executive, calendar=calendar,
                  published=published, draft=draft, open=open_handoff, delivered=delivered, rated=rated,
-                 people=people, token_id=token.id, token_secret=secret, private=private)
+                 people=people, token_id=token.id, token_secret=secret, private=private,
+                 marker_message_id=request.id, marker_link=link_path(marker, delivered))
 
 
 @dataclass

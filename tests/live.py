@@ -119,3 +119,36 @@ def at_once(count: int, call: Callable[[], object], timeout: float = 120) -> lis
 
     with ThreadPoolExecutor(max_workers=count) as pool:
         return list(pool.map(released, range(count), timeout=timeout))
+
+
+class Worker:
+    """`flask --app wsgi worker` in a process of its own, on the given database and job storage."""
+
+    def __init__(self, database_url: str, env: dict[str, str], log_path: Path | None = None) -> None:
+        self.env = {**os.environ, "TRACKER_ENV": "development", "TRACKER_DATABASE_URL": database_url,
+                    "TRACKER_SECRET_KEY": "test-secret-key-" + "x" * 32, "TRACKER_LOG_LEVEL": "WARNING", **env}
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> Worker:
+        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--workers", "1"],
+            cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True)
+        if log is not subprocess.DEVNULL:
+            log.close()  # the worker holds its own copy
+        return self
+
+    def kill(self) -> None:
+        """kill -9: no chance to finish anything."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()

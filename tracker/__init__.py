@@ -106,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.departments.api import blp as departments_api
     from tracker.handoffs.api import blp as handoffs_api
     from tracker.handoffs.views import bp as handoffs_views
+    from tracker.messages.views import bp as messages_views
     from tracker.metrics.api import blp as metrics_api
     from tracker.ratings.api import blp as ratings_api
     from tracker.ratings.views import bp as ratings_views
@@ -130,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
         commitments_views,
         handoffs_views,
         ratings_views,
+        messages_views,
         dashboards_views,
     )
     from tracker.openapi import finish_document, start_document

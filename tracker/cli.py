@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from tracker.auth import services as auth_services
@@ -86,11 +88,25 @@ def revoke_token(token_id: int) -> None:
     click.echo(f"revoked token {token_id}")
 
 
+@click.command("worker")
+@click.option("--workers", default=2, show_default=True, help="Jobs run at once (threads).")
+@with_appcontext
+def worker(workers: int) -> None:
+    """Run the job queue's worker: sends mail, sweeps every minute, until stopped."""
+    from flask import current_app
+
+    from tracker.jobs import run_worker
+
+    if current_app.config["LOG_LEVEL"] != "DEBUG":
+        logging.getLogger("huey").setLevel(logging.WARNING)  # not a line per job and per minute
+    run_worker(current_app._get_current_object(), workers)
+
+
 def register_cli(app: Flask) -> None:
     """Add the command groups to `flask`."""
     from tracker.demo.cli import demo_cli
     from tracker.handoffs.cli import handoffs_cli
     from tracker.metrics.cli import metrics_cli
 
-    for group in (departments_cli, users_cli, tokens_cli, demo_cli, handoffs_cli, metrics_cli):
+    for group in (departments_cli, users_cli, tokens_cli, demo_cli, handoffs_cli, metrics_cli, worker):
         app.cli.add_command(group)

@@ -112,6 +112,19 @@ class Config:
         self.SESSION_COOKIE_SECURE = _env_bool("TRACKER_SECURE_COOKIES", False)
         self.TRUSTED_PROXIES = _env_int("TRACKER_TRUSTED_PROXIES", 0)
         self.LOG_LEVEL = os.environ.get("TRACKER_LOG_LEVEL", "INFO")
+        # Where links in messages point: the address people open the tracker at.
+        self.BASE_URL = (os.environ.get("TRACKER_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+        # smtp://host:port, smtp+starttls://user:password@host:587 or smtps://...; unset keeps every
+        # message in the app (each person reads their own on the messages page).
+        self.MAIL_URL = os.environ.get("TRACKER_MAIL_URL") or None
+        self.MAIL_FROM = os.environ.get("TRACKER_MAIL_FROM") or "Service-level tracker <tracker@localhost>"
+        self.MAIL_MAX_ATTEMPTS = _env_int("TRACKER_MAIL_MAX_ATTEMPTS", 8)
+        # A message claimed by a worker that died is sent again after this long (with the same Message-ID).
+        self.MAIL_LEASE_SECONDS = _env_int("TRACKER_MAIL_LEASE_SECONDS", 300)
+        self.MAIL_BATCH_SIZE = _env_int("TRACKER_MAIL_BATCH_SIZE", 200)
+        # The job queue: huey on SQLite under instance/, or on Redis when REDIS_URL is set.
+        self.JOBS_PATH = os.environ.get("TRACKER_JOBS_PATH") or str(INSTANCE_DIR / "jobs.sqlite")
+        self.JOBS_ENQUEUE = _env_bool("TRACKER_JOBS_ENQUEUE", True)
 
     def finalize(self) -> None:
         """Fill derived settings and refuse unsafe ones."""
@@ -126,6 +139,13 @@ class Config:
         if not 0 <= self.BACKDATE_DAYS <= self.LEAD_BACKDATE_DAYS <= MAX_LEAD_BACKDATE_DAYS:
             raise ConfigError("TRACKER_BACKDATE_DAYS must be at least 0, TRACKER_LEAD_BACKDATE_DAYS at least as "
                               f"large and at most {MAX_LEAD_BACKDATE_DAYS}")
+        if self.MAIL_URL:
+            from tracker.messages.mail import parse_mail_url
+
+            parse_mail_url(self.MAIL_URL)  # refuses a malformed address at start-up, naming it
+        if self.MAIL_MAX_ATTEMPTS < 1 or self.MAIL_LEASE_SECONDS < 1 or self.MAIL_BATCH_SIZE < 1:
+            raise ConfigError("TRACKER_MAIL_MAX_ATTEMPTS, TRACKER_MAIL_LEASE_SECONDS and TRACKER_MAIL_BATCH_SIZE "
+                              "must be at least 1")
         if not self.SECRET_KEY:
             self.SECRET_KEY = _instance_secret_key()
 
@@ -161,6 +181,8 @@ class TestingConfig(Config):
         super().__init__()
         self.SECRET_KEY = "test-secret-key-" + "x" * 32
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("TRACKER_TEST_DATABASE_URL", "sqlite://")
+        self.MAIL_URL = None  # a test that sends mail names its own server
+        self.JOBS_ENQUEUE = False  # tests run the worker's functions themselves, or a worker of their own
 
 
 CONFIGS = {"development": DevelopmentConfig, "production": ProductionConfig, "testing": TestingConfig}

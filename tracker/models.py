@@ -407,4 +407,5 @@ class AuditEvent(db.Model):
 
     actor: Mapped[User | None] = relationship()
 
+from tracker.messages import models as _messages_models  # noqa: E402,F401  (the outbox joins the metadata)
 from tracker.metrics import models as _metrics_models  # noqa: E402,F401  (rollup tables join the metadata)

@@ -78,4 +78,4 @@ def test_each_dashboard_asks_the_database_as_often_for_eight_departments_as_for_
     login_as("leadership")  # a fresh session: one seen over a minute ago is touched on the next request
     many = _statements_per_page(client, app)
     assert many == few
-    assert max(many.values()) <= 15, many
+    assert max(many.values()) <= 16, many  # the menu's count of unread messages is one of them

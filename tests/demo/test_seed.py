@@ -17,6 +17,7 @@ from tracker.demo.seed import (
     spring_festival_windows,
 )
 from tracker.extensions import db
+from tracker.messages.models import Message
 from tracker.models import (
     AuditEvent,
     BusinessCalendar,
@@ -75,8 +76,9 @@ def test_summary_counts_the_rows_written(app):
     assert summary == {
         "departments": count(Department), "people": count(User), "calendars": count(BusinessCalendar),
         "commitments": count(ServiceCommitment), "handoffs": count(Handoff), "events": count(HandoffEvent),
-        "ratings": count(Rating), "reasons": count(RatingReason),
+        "ratings": count(Rating), "reasons": count(RatingReason), "rating requests": count(Message),
     }
+    assert summary["rating requests"] > 50
 
 
 def test_demo_size_is_about_a_dozen_departments_and_a_hundred_and_twenty_people(app):

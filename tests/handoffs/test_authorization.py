@@ -12,6 +12,8 @@ import pytest
 
 from tests import factories
 from tracker.extensions import db
+from tracker.models import Handoff
+from tracker.ratings.links import link_path
 
 ROLES = ("anonymous", "consumer_employee", "other_employee", "provider_lead", "other_lead", "leadership", "admin")
 SECRET_TITLE = "Zebra-quartz handoff"
@@ -27,6 +29,7 @@ RATE = (401, 201, 404, 403, 404, 403, 403)
 RATE_PAGE_GET = (302, 200, 404, 403, 404, 403, 403)
 RATE_PAGE_POST = (302, 302, 404, 403, 404, 403, 403)
 OWN_RATING = (401, 404, 404, 404, 404, 404, 404)
+LINK = (200, 403, 403, 403, 403, 403, 403)
 
 # (endpoint, method) -> (path template, body, expected statuses). {open}, {paused}, {delivered} are ids of
 # fresh handoffs in that state; every request gets fresh ones so that no call depends on another.
@@ -60,6 +63,10 @@ TABLE = {
     ("ratings.rate", "GET"): ("/handoffs/{delivered}/rate", None, RATE_PAGE_GET),
     ("ratings.rate", "POST"): ("/handoffs/{delivered}/rate", {"satisfaction": "4", "collaboration": "5"},
                                RATE_PAGE_POST),
+    # A link sent to a consumer employee: it acts for its recipient alone, signed in or not, and for
+    # nobody else who is signed in.
+    ("ratings.rate_from_link", "GET"): ("{link}", None, LINK),
+    ("ratings.rate_from_link", "POST"): ("{link}", {"satisfaction": "4", "collaboration": "5"}, LINK),
 }
 EXTRA = [
     ("/handoffs/{paused}/resume", {}, ACT_PAGE),
@@ -100,7 +107,15 @@ def _sign_in(role: str, world, login_as) -> None:
               "other_lead": "lead"}.get(role, role), department=department)
 
 
+def _link(world) -> str:
+    recipient = factories.make_user(department=world.consumer)
+    handoff = db.session.get(Handoff, _fresh(world, "delivered"))
+    return link_path(recipient, handoff)
+
+
 def _fill(value, world):
+    if value == "{link}":
+        return _link(world)
     if isinstance(value, str):
         return value.format(open=_fresh(world, "open") if "{open}" in value else 0,
                             paused=_fresh(world, "paused") if "{paused}" in value else 0,

@@ -6,7 +6,7 @@ from babel.messages.extract import extract_from_dir
 
 from tests.i18n.reading import ROOT, translations
 
-METHODS = [("tracker/**.py", "python"), ("tracker/templates/**.html", "jinja2")]
+METHODS = [("tracker/**.py", "python"), ("tracker/templates/**.html", "jinja2"), ("tracker/templates/**.txt", "jinja2")]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
 
 

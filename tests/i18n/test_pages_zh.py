@@ -20,7 +20,9 @@ from tests.factories import Org, at
 from tests.i18n.reading import english_leftovers, english_messages, visible_text
 from tracker.audit.services import record
 from tracker.extensions import db
+from tracker.messages.services import request_ratings
 from tracker.models import Handoff, HandoffEvent, RatingReason
+from tracker.ratings.links import link_token
 
 # Pages that are not HTML, or not ours to translate.
 SKIPPED_ENDPOINTS = {
@@ -74,12 +76,15 @@ class ChineseWorld:
         draft = self.draft.current_version
         draft.description, draft.needs_from_consumer = "评估新的供应商。", "供应商名单。"
         record(self.admin, "user.create", self.employee, {"role": "employee"})
+        self.to_rate.requested_by = self.employee
+        (self.request,) = request_ratings(self.to_rate)
         db.session.commit()
 
     def arguments(self) -> dict:
         return {"user_id": self.employee.id, "calendar_id": self.calendar.id, "commitment_id": self.commitment.id,
                 "code": self.provider.code, "provider": self.provider.code, "consumer": self.consumer.code,
-                "handoff_id": self.to_rate.id}
+                "handoff_id": self.to_rate.id, "message_id": self.request.id,
+                "token": link_token(self.employee, self.to_rate)}
 
 
 EXTRA_URLS = (

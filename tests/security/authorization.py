@@ -291,6 +291,19 @@ EXPECTED: dict[str, dict[str, dict]] = {
     "ratings.mine": {
         "GET": _by(LOGIN, 200, 200, 200, 200, 200, 200),
     },
+    "ratings.rate_from_link": {  # a link of a consumer employee: theirs alone, signed in or not
+        "GET": _by(200, 403, 403, 403, 403, 403, 403),
+        "POST": _by(200, 403, 403, 403, 403, 403, 403),
+    },
+    "messages.index": {
+        "GET": _by(LOGIN, 200, 200, 200, 200, 200, 200),
+    },
+    "messages.detail": {  # the marker's own message: nobody else reads it, administrators included
+        "GET": _by(LOGIN, 404, 404, 404, 404, 404, 404),
+    },
+    "admin.messages": {
+        "GET": _by(LOGIN, 403, 403, 403, 403, 403, 200),
+    },
     "ratings.rate": {
         "GET": _by(LOGIN, 200, 404, 403, 404, 403, 403),
         "POST": _by(LOGIN, 302, 404, 403, 404, 403, 403),

@@ -1,4 +1,4 @@
-"""Administration pages: people (create, change, export, erase), API tokens and the audit log."""
+"""Administration pages: people (create, change, export, erase), API tokens, the audit log, message delivery."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from tracker.admin.forms import ROLE_NAMES, EraseForm, PersonCreateForm, PersonE
 from tracker.auth.permissions import require_admin
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.messages import services as message_services
 from tracker.models import Department
 from tracker.users import services
 from tracker.web.forms import flash_errors
@@ -23,6 +24,7 @@ PAGE_SIZE = 50
 NO_DEPARTMENT = _l("None (administrators only)")
 # The services' field names that the people forms call otherwise.
 FORM_FIELDS = {"department_code": "department"}
+MESSAGE_KIND_NAMES = {"rating_request": _l("Rating requests")}
 
 
 @bp.before_request
@@ -45,6 +47,13 @@ def _page(query):
 @bp.route("")
 def index():
     return render_template("admin/index.html")
+
+
+@bp.route("/messages")
+def messages():
+    """Delivery of what the tracker sends: counts per kind and state, never a message or its recipient."""
+    return render_template("admin/messages.html", counts=message_services.delivery_counts(),
+                           kinds=MESSAGE_KIND_NAMES, mail_server=message_services.mail_server_name())
 
 
 @bp.route("/people", methods=["GET", "POST"])

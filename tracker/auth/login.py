@@ -14,7 +14,8 @@ from tracker.auth import services
 from tracker.extensions import login_manager
 
 # Endpoints reachable without signing in.
-PUBLIC_ENDPOINTS = {"auth.login", "static", "bootstrap.static", "web.set_locale", "web.health", "web.api_docs"}
+PUBLIC_ENDPOINTS = {"auth.login", "static", "bootstrap.static", "web.set_locale", "web.health", "web.api_docs",
+                    "ratings.rate_from_link"}
 PUBLIC_API_PATHS = ("/api/v1/openapi.json", "/api/v1/docs")
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -39,6 +39,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 from werkzeug.security import generate_password_hash
 
 from tracker.auth.services import PASSWORD_METHOD
@@ -47,6 +48,7 @@ from tracker.demo import catalog
 from tracker.demo.bulk import RowBuffer, insert_rows, next_id, reset_sequences
 from tracker.demo.catalog import CommitmentText
 from tracker.extensions import db
+from tracker.messages.services import request_ratings
 from tracker.metrics.releases import release_due
 from tracker.metrics.rollups import bulk_rating_writes
 from tracker.models import (
@@ -62,6 +64,7 @@ from tracker.models import (
     ServiceCommitment,
     User,
 )
+from tracker.ratings.window import window
 
 DEPARTMENTS = catalog.DEPARTMENTS
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - documented in the README for the demo data
@@ -184,7 +187,20 @@ def seed_demo(seed: int = 2026, password: str = DEMO_PASSWORD, scale: str = "dem
     progress("demo: metric rollups rebuilt; releasing the closed periods")
     released = release_due()
     progress(f"demo: {len(released)} closed periods released")
+    if scale == "demo":
+        summary["rating requests"] = _request_recent_ratings(end)
+        db.session.commit()
     return summary
+
+
+def _request_recent_ratings(end: datetime) -> int:
+    """The requests that deliveries within the rating window before `end` sent, as messages dated at delivery."""
+    recent = db.session.scalars(select(Handoff).where(
+        Handoff.status == "delivered", Handoff.delivered_at >= end - window(),
+        Handoff.requested_by_id.is_not(None)).options(
+        selectinload(Handoff.requested_by), selectinload(Handoff.provider), selectinload(Handoff.consumer),
+        selectinload(Handoff.version).selectinload(CommitmentVersion.calendar)).order_by(Handoff.delivered_at))
+    return sum(len(request_ratings(handoff, at=handoff.delivered_at)) for handoff in recent)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from tracker.handoffs.checks import (
     published_commitment,
 )
 from tracker.handoffs.lifecycle import handoff_due_at, paused_intervals, version_due_at
+from tracker.messages.services import request_ratings
 from tracker.models import (
     CommitmentVersion,
     Department,
@@ -173,6 +174,8 @@ def change_state(actor: User, handoff_id: int, action: str, at: datetime | None 
     handoff.due_at = handoff_due_at(handoff)
     db.session.flush()
     fairness.audit(actor, handoff, action, reasons, before)
+    if target == "delivered":
+        request_ratings(handoff)  # in this transaction: the outbox commits, or rolls back, with the delivery
     return handoff
 
 

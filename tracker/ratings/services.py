@@ -11,9 +11,8 @@ its ratings (numbers, comments) comes from tracker.metrics.services, like every 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.exc import IntegrityError
@@ -21,26 +20,18 @@ from sqlalchemy.orm import selectinload
 
 from tracker.auth.permissions import sees_whole_company
 from tracker.departments.services import get_by_code
-from tracker.errors import Conflict, Forbidden, NotFound
+from tracker.errors import Conflict, DomainError, Forbidden, NotFound
 from tracker.extensions import db
 from tracker.handoffs.services import get_handoff, is_member
 from tracker.metrics import periods
 from tracker.metrics.periods import company_zone
 from tracker.metrics.releases import release_time
 from tracker.models import Department, Handoff, Rating, RatingReason, User
+from tracker.ratings.links import read_token
+from tracker.ratings.window import rating_closes_at, window
 from tracker.types import utcnow
 
 LOW_SCORE = 2
-
-
-def window() -> timedelta:
-    """How long after delivery a handoff may be rated (config RATING_WINDOW_DAYS)."""
-    return timedelta(days=current_app.config["RATING_WINDOW_DAYS"])
-
-
-def rating_closes_at(handoff: Handoff) -> datetime | None:
-    """When the rating window of a delivered handoff closes."""
-    return handoff.delivered_at + window() if handoff.delivered_at else None
 
 
 def _month_given(created_at: datetime):
@@ -96,6 +87,33 @@ def may_change(user: User, rating: Rating, now: datetime | None = None) -> bool:
     """True when the user may still change their rating: its window is open and it is not released."""
     now = now or utcnow()
     return may_rate(user, rating.handoff, now) and now < released_at(rating.created_at)
+
+
+class LinkGone(DomainError):
+    """A genuine rating link that can no longer save a rating (its window closed)."""
+
+    code = 410
+
+
+def link_target(token: str, signed_in: User | None, now: datetime | None = None) -> tuple[User, Handoff]:
+    """(person, handoff) a rating link rates for, or the domain error that says why it cannot.
+
+    Nothing is recorded here: opening a link (as every mail scanner does) only shows the form.
+    """
+    found = read_token(token)
+    person = db.session.get(User, found[1]) if found else None
+    handoff = db.session.get(Handoff, found[0]) if found else None
+    if person is None or handoff is None or not person.is_active:
+        raise NotFound(_("This rating link is not valid. Open the handoff from your inbox instead."))
+    if signed_in is not None and signed_in.id != person.id:
+        raise Forbidden(_("This rating link was sent to someone else. Only its recipient can rate with it."))
+    if own_rating(person, handoff.id) is not None:
+        raise Conflict(_("You have rated this handoff already. Sign in and open “My ratings” to change it."))
+    try:
+        check_may_rate(person, handoff, now)
+    except Conflict as exc:
+        raise LinkGone(exc.message) from None
+    return person, handoff
 
 
 def own_rating(user: User, handoff_id: int) -> Rating | None:

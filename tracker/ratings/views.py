@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from contextlib import nullcontext
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -84,6 +86,25 @@ def rate(handoff_id: int):
     status = 422 if form.errors else 200
     return render_template("ratings/rate.html", form=form, handoff=handoff, existing=existing,
                            closes_at=services.changeable_until(handoff, existing)), status
+
+
+@bp.route("/rate/<token>", methods=["GET", "POST"])
+def rate_from_link(token: str):
+    """Rate from a link in a message, without signing in; opening it records nothing, submitting saves once."""
+    signed_in = current_user if current_user.is_authenticated else None
+    person, handoff = services.link_target(token[:512], signed_in)
+    form = RatingForm()
+    # Nobody signed in: the page speaks the recipient's language, as their message did.
+    with nullcontext() if signed_in else force_locale(person.locale or "en"):
+        if form.validate_on_submit():
+            services.link_target(token[:512], signed_in)  # the same person may have rated meanwhile
+            services.rate(person, handoff.id, form.satisfaction.data, form.collaboration.data,
+                          reasons=form.reasons.data, comment=form.comment.data)
+            db.session.commit()
+            return render_template("ratings/rated_from_link.html", handoff=handoff, signed_in=signed_in)
+        status = 422 if form.errors else 200
+        return render_template("ratings/rate.html", form=form, handoff=handoff, existing=None,
+                               closes_at=services.changeable_until(handoff, None)), status
 
 
 @bp.route("/ratings/delivered")

@@ -13,6 +13,7 @@ from tracker.database import get_for_update
 from tracker.departments.services import get_by_code
 from tracker.errors import Conflict, InvalidInput, NotFound
 from tracker.extensions import db
+from tracker.messages.models import Message
 from tracker.models import LOCALES, ROLES, ApiToken, AuditEvent, AuthSession, Rating, User
 from tracker.types import utcnow
 
@@ -279,6 +280,7 @@ def erase_user(actor: User, user_id: int) -> User:
         rating.rater_key = pseudonym
     end_all_sessions(user)
     db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+    db.session.execute(delete(Message).where(Message.recipient_id == user.id))  # they name the person and hold links
     user.email = f"erased-{user.id}@invalid"
     user.display_name = ERASED_NAME
     user.password_hash = None

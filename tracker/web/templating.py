@@ -24,6 +24,7 @@ NAVIGATION = (
     ("commitments.catalog", _l("Service catalog"), None),
     ("handoffs.index", _l("Handoffs"), None),
     ("ratings.inbox", _l("To rate"), None),
+    ("messages.index", _l("Messages"), None),
     ("dashboards.matrix", _l("Dashboards"), None),
     ("admin.index", _l("Administration"), ("admin",)),
 )
@@ -31,12 +32,19 @@ NAVIGATION = (
 
 def nav_items() -> list[tuple[str, str]]:
     """The menu entries the current user may open."""
-    role = current_user.role if current_user.is_authenticated else None
+    role = current_user.role if current_user and current_user.is_authenticated else None
     return [
         (endpoint, label)
         for endpoint, label, roles in NAVIGATION
         if endpoint in current_app.view_functions and (roles is None or role in roles)
     ]
+
+
+def unread_messages() -> int:
+    """How many of the signed-in person's messages are unread (the menu shows it)."""
+    from tracker.messages.services import unread_count
+
+    return unread_count(current_user) if current_user and current_user.is_authenticated else 0
 
 
 def reader_locale() -> str:
@@ -90,7 +98,9 @@ def init_templating(app: Flask) -> None:
         return {
             "current_locale": locale,
             "html_lang": "zh-Hans" if locale == "zh" else "en",
-            "nav_items": nav_items() if current_user.is_authenticated else [],
+            # Messages are rendered outside any request too (a job), where nobody is signed in.
+            "nav_items": nav_items() if current_user and current_user.is_authenticated else [],
+            "unread_messages": unread_messages,
         }
 
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)

@@ -1,0 +1,98 @@
+"""The job queue: huey, on SQLite under instance/ for one machine, on Redis when TRACKER_REDIS_URL is set.
+
+`flask --app wsgi worker` runs a consumer; `make run` starts one beside the web server. The web
+processes only enqueue (a commit that queued mail wakes the worker); the worker runs every job in
+an application context of its own. Every minute it also sweeps: mail that is due (a wake-up lost
+in a crash, a retry whose backoff has passed, a claim whose worker died) and releases that fell due.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, current_app
+from huey import Huey, RedisHuey, SqliteHuey, crontab
+
+from tracker.extensions import db
+
+log = logging.getLogger(__name__)
+
+MAX_BATCHES_PER_RUN = 50  # one job sends at most this many batches, then leaves the rest to the next
+
+_queues: dict[tuple, dict] = {}  # per storage: the huey instance and its tasks, made once per process
+
+
+def _storage(config) -> tuple:
+    return config["REDIS_URL"], config["JOBS_PATH"]
+
+
+def _make_queue(config) -> Huey:
+    if config["REDIS_URL"]:
+        return RedisHuey("tracker", url=config["REDIS_URL"])
+    Path(config["JOBS_PATH"]).parent.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("tracker", filename=config["JOBS_PATH"])
+
+
+def _tasks(config=None) -> dict:
+    """The queue the configuration names, with its tasks registered."""
+    config = config or current_app.config
+    found = _queues.get(_storage(config))
+    if found is None:
+        huey = _make_queue(config)
+
+        @huey.task(retries=3, retry_delay=10)
+        def send_mail() -> None:
+            _in_app(_send_mail)
+
+        @huey.periodic_task(crontab(minute="*"))
+        def sweep() -> None:
+            _in_app(_sweep)
+
+        found = _queues[_storage(config)] = {"huey": huey, "send_mail": send_mail, "sweep": sweep}
+    return found
+
+
+def wake_mail() -> None:
+    """Ask a worker to send queued mail now."""
+    try:
+        _tasks()["send_mail"]()
+    except Exception:
+        log.warning("could not reach the job queue; queued mail goes out with the next sweep", exc_info=True)
+
+
+_worker_app: list[Flask] = []  # the application a worker process runs its jobs in
+
+
+def _in_app(job) -> None:
+    with _worker_app[0].app_context():
+        try:
+            job()
+        finally:
+            db.session.remove()
+
+
+def _send_mail() -> None:
+    from tracker.messages.mail import deliver_due
+
+    for _ in range(MAX_BATCHES_PER_RUN):
+        counts = deliver_due()
+        if not counts["sent"] and not counts["failed"]:
+            break
+
+
+def _sweep() -> None:
+    from tracker.metrics.releases import release_due
+
+    _send_mail()
+    release_due()
+
+
+def run_worker(app: Flask, workers: int) -> None:
+    """Run a consumer in this process until it is stopped (SIGINT or SIGTERM)."""
+    from huey.consumer import Consumer
+
+    tasks = _tasks(app.config)
+    _worker_app[:] = [app]
+    tasks["sweep"]()  # at start: whatever a stopped or killed worker left is sent now, not at the next minute
+    Consumer(tasks["huey"], workers=workers, worker_type="thread", periodic=True, check_worker_health=True).run()

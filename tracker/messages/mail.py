@@ -1,0 +1,167 @@
+"""Sending the outbox by SMTP: claim a batch, send each message once, record what happened.
+
+A worker claims due messages by writing its own token on them (one UPDATE, so two workers never
+claim the same row), commits, and sends them over one SMTP connection, committing after each
+message: a worker killed mid-batch leaves at most the message in flight unrecorded, and a later
+worker sends that one again after the lease (MAIL_LEASE_SECONDS) with the same Message-ID. A
+refused or failed attempt waits longer each time (one minute, doubling, at most an hour) and is
+given up after MAIL_MAX_ATTEMPTS.
+"""
+
+from __future__ import annotations
+
+import secrets
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
+from urllib.parse import unquote, urlsplit
+
+from flask import current_app
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import selectinload
+
+from tracker.config import ConfigError
+from tracker.extensions import db
+from tracker.messages.models import Message
+from tracker.models import User
+from tracker.types import utcnow
+
+SCHEMES = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+TIMEOUT_SECONDS = 30
+MAX_BACKOFF = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class MailServer:
+    scheme: str
+    host: str
+    port: int
+    username: str | None
+    password: str | None
+
+
+def parse_mail_url(url: str) -> MailServer:
+    """The SMTP server named by TRACKER_MAIL_URL, or ConfigError naming what is wrong."""
+    parts = urlsplit(url)
+    if parts.scheme not in SCHEMES:
+        raise ConfigError(f"TRACKER_MAIL_URL must start with {', '.join(s + '://' for s in SCHEMES)}; "
+                          f"got {parts.scheme or 'no scheme'}")
+    if not parts.hostname:
+        raise ConfigError("TRACKER_MAIL_URL names no host")
+    try:
+        port = parts.port or SCHEMES[parts.scheme]
+    except ValueError as exc:
+        raise ConfigError("TRACKER_MAIL_URL has a port that is not a number from 1 to 65535") from exc
+    return MailServer(parts.scheme, parts.hostname, port, unquote(parts.username) if parts.username else None,
+                      unquote(parts.password) if parts.password else None)
+
+
+def email_of(message: Message, recipient: User) -> EmailMessage:
+    """The message as mail: text and HTML parts, its fixed Message-ID, an unsubscribe address."""
+    mail = EmailMessage()
+    mail["Subject"] = message.subject
+    mail["From"] = current_app.config["MAIL_FROM"]
+    mail["To"] = recipient.email
+    mail["Message-ID"] = message.message_id
+    mail["Date"] = format_datetime(message.created_at)
+    mail["Auto-Submitted"] = "auto-generated"
+    mail.set_content(message.body_text)
+    mail.add_alternative(message.body_html, subtype="html")
+    mail["Content-Language"] = "zh-Hans" if message.locale == "zh" else "en"  # after set_content, which drops it
+    return mail
+
+
+def _connect(server: MailServer) -> smtplib.SMTP:
+    if server.scheme == "smtps":
+        smtp = smtplib.SMTP_SSL(server.host, server.port, timeout=TIMEOUT_SECONDS,
+                                context=ssl.create_default_context())
+    else:
+        smtp = smtplib.SMTP(server.host, server.port, timeout=TIMEOUT_SECONDS)
+        if server.scheme == "smtp+starttls":
+            smtp.starttls(context=ssl.create_default_context())
+    if server.username:
+        smtp.login(server.username, server.password or "")
+    return smtp
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait before the next attempt after `attempts` failed ones."""
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def _claim(worker: str, now: datetime, limit: int) -> list[int]:
+    """Mark up to `limit` due messages as this worker's; returns their ids."""
+    lease = timedelta(seconds=current_app.config["MAIL_LEASE_SECONDS"])
+    due = or_(and_(Message.mail_status == "queued", or_(Message.next_attempt_at.is_(None),
+                                                        Message.next_attempt_at <= now)),
+              and_(Message.mail_status == "sending", Message.next_attempt_at <= now - lease))
+    ids = db.session.scalars(select(Message.id).where(due).order_by(Message.id).limit(limit)).all()
+    if not ids:
+        return []
+    db.session.execute(update(Message).where(Message.id.in_(ids), due).values(
+        mail_status="sending", claimed_by=worker, next_attempt_at=now))
+    db.session.commit()
+    return list(db.session.scalars(select(Message.id).where(
+        Message.id.in_(ids), Message.claimed_by == worker, Message.mail_status == "sending")))
+
+
+def deliver_due(now: datetime | None = None) -> dict[str, int]:
+    """Send the messages that are due, one batch; returns how many were sent and how many failed."""
+    config = current_app.config
+    if not config["MAIL_URL"]:
+        return {"sent": 0, "failed": 0}
+    server = parse_mail_url(config["MAIL_URL"])
+    worker = secrets.token_hex(8)
+    ids = _claim(worker, now or utcnow(), config["MAIL_BATCH_SIZE"])
+    counts = {"sent": 0, "failed": 0}
+    if not ids:
+        return counts
+    # Built before the first send: each commit below expires what the session loaded.
+    mails = [(m.id, m.attempts, email_of(m, m.recipient)) for m in db.session.scalars(
+        select(Message).where(Message.id.in_(ids)).order_by(Message.id).options(selectinload(Message.recipient)))]
+    smtp = None
+    try:
+        for message_id, attempts, mail in mails:
+            try:
+                if smtp is None:
+                    smtp = _connect(server)
+                smtp.send_message(mail)
+            except (smtplib.SMTPException, OSError) as exc:
+                _failed(message_id, attempts + 1, exc, config["MAIL_MAX_ATTEMPTS"])
+                counts["failed"] += 1
+                if not isinstance(exc, smtplib.SMTPRecipientsRefused):
+                    smtp = _close(smtp)  # the connection may be broken: the next message opens a new one
+            else:
+                _record(message_id, mail_status="sent", sent_at=utcnow(), last_error=None)
+                counts["sent"] += 1
+            # One commit per message: a worker killed now leaves at most this one to send again.
+            db.session.commit()
+    finally:
+        _close(smtp)
+    return counts
+
+
+def _record(message_id: int, **values) -> None:
+    db.session.execute(update(Message).where(Message.id == message_id).values(**values)
+                       .execution_options(synchronize_session=False))
+
+
+def _failed(message_id: int, attempts: int, exc: Exception, max_attempts: int) -> None:
+    error = f"{type(exc).__name__}: {exc}"[:300]
+    if attempts >= max_attempts:
+        _record(message_id, attempts=attempts, last_error=error, mail_status="failed")
+    else:
+        _record(message_id, attempts=attempts, last_error=error, mail_status="queued",
+                next_attempt_at=utcnow() + backoff(attempts))
+
+
+def _close(smtp: smtplib.SMTP | None) -> None:
+    if smtp is not None:
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
+    return None

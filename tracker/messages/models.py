@@ -1,0 +1,62 @@
+"""Messages: what the product sends to people, kept as an outbox in the same transaction as its cause.
+
+A message row is written together with the change that causes it (a delivered handoff asks its
+consumer to rate), so a rolled-back change sends nothing and a committed one is never lost. The
+worker (tracker/jobs.py) sends queued rows by mail; with no mail server configured they are kept,
+and every person reads their own in the app either way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.models import _in
+from tracker.types import UTCDateTime, utcnow
+
+MESSAGE_KINDS = ("rating_request",)
+# kept: no mail server, read in the app only; queued: waiting for (another) attempt; sending: claimed by
+# a worker; sent: accepted by the mail server; failed: given up after the last attempt.
+MAIL_STATUSES = ("kept", "queued", "sending", "sent", "failed")
+
+
+class Message(db.Model):
+    """One message to one person, as it is sent: subject, text and HTML in the person's language."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        CheckConstraint(_in("kind", MESSAGE_KINDS), name="kind_valid"),
+        CheckConstraint(_in("mail_status", MAIL_STATUSES), name="mail_status_valid"),
+        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        Index("ix_messages_recipient_created", "recipient_id", "created_at"),
+        # The worker's read: what is due to be sent (or was claimed by a worker that died).
+        Index("ix_messages_due", "mail_status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # What makes the message one of a kind ("rating_request:<handoff>:<person>"): writing it twice fails.
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    handoff_id: Mapped[int | None] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"), index=True)
+    locale: Mapped[str] = mapped_column(String(8))
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    action_url: Mapped[str | None] = mapped_column(String(2000))
+    # Fixed when the message is written, so a message sent again after a crash carries the same id.
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    mail_status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+
+    recipient = relationship("User")
+    handoff = relationship("Handoff")

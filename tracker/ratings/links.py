@@ -1,0 +1,42 @@
+"""Signed rating links: one person, one handoff, valid while the handoff's rating window is open.
+
+The link is the only thing that lets someone rate without signing in, so it carries no more
+power than that: it names the handoff and the person, is signed with the application's secret
+(salted for this use alone), and is checked again on every use against the person (still active,
+still in the consumer department), the handoff (still delivered, its window open) and whether the
+person has rated it already (a link saves one rating; changing it needs signing in).
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from tracker.models import Handoff, User
+
+_SALT = "rating-link"
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+
+
+def link_token(person: User, handoff: Handoff) -> str:
+    return _serializer().dumps([handoff.id, person.id])
+
+
+def link_path(person: User, handoff: Handoff) -> str:
+    """The path of a person's rating link for a handoff (messages put the tracker's address before it)."""
+    return f"/rate/{link_token(person, handoff)}"
+
+
+def read_token(token: str) -> tuple[int, int] | None:
+    """(handoff id, person id) of a genuine link, None for one that was altered or made up."""
+    try:
+        value = _serializer().loads(token)
+    except BadSignature:
+        return None
+    if (not isinstance(value, list) or len(value) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)):
+        return None
+    return value[0], value[1]
