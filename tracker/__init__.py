@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -13,12 +13,14 @@ from tracker.extensions import api, babel, bootstrap, csrf, db, migrate
 
 
 def select_locale() -> str:
-    """The reader's language: their own setting, then the session's choice, then the browser."""
+    """The reader's language: their own setting, a message's recipient's, the session's choice, the browser's."""
     languages = ("en", "zh")
     if not has_request_context():
         return "en"  # the command line speaks English
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
+    if g.get("recipient_locale") in languages:  # a page opened from a message speaks as the message did
+        return g.recipient_locale
     chosen = session.get("locale")
     if chosen in languages:
         return chosen

@@ -181,7 +181,7 @@ class TestingConfig(Config):
         super().__init__()
         self.SECRET_KEY = "test-secret-key-" + "x" * 32
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("TRACKER_TEST_DATABASE_URL", "sqlite://")
-        self.MAIL_URL = None  # a test that sends mail names its own server
+        self.MAIL_URL = os.environ.get("TRACKER_TEST_MAIL_URL") or None  # never a developer's own server
         self.JOBS_ENQUEUE = False  # tests run the worker's functions themselves, or a worker of their own
 
 

@@ -1,4 +1,4 @@
-"""The three journeys of the tracker, end to end in chromium, in English and in Chinese.
+"""The journeys of the tracker, end to end in chromium, in English and in Chinese.
 
 Elements are found by their role and accessible name, in the reader's language, so the tests
 also prove that every control they touch has a label. In Chinese, every step's visible text is
@@ -16,13 +16,18 @@ from pathlib import Path
 import pytest
 from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
+from sqlalchemy import func, select
 
 from tests import factories
-from tests.browser.helpers import screenshot, sign_in
+from tests.browser.helpers import PageWatch, screenshot, sign_in
 from tests.factories import Org, at
 from tests.i18n.reading import english_leftovers, english_messages, visible_text
+from tests.live import LiveServer, free_port
 from tracker.extensions import db
+from tracker.handoffs.services import create_handoff
+from tracker.messages.mail import deliver_due
 from tracker.metrics.releases import is_due
+from tracker.models import Rating
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -219,6 +224,78 @@ def test_an_employee_asks_for_work_and_rates_it_once_delivered(app, page, lang):
     words.check_page(page)
     screenshot(page, f"journey2-my-ratings-{lang}")
     _finish(page)
+
+
+@pytest.fixture
+def mailing_server(app, database_url, mail_server):
+    """gunicorn that queues mail for the test's SMTP server, its links pointing at itself."""
+    db.session.commit()
+    port = free_port()
+    live = LiveServer(database_url, workers=2, port=port, env={
+        "TRACKER_TEST_MAIL_URL": mail_server.url, "TRACKER_BASE_URL": f"http://127.0.0.1:{port}"}).start()
+    app.config["MAIL_URL"] = mail_server.url  # the test sends the outbox itself, as the worker would
+    yield live
+    live.stop()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_employee_rates_from_the_link_in_the_mail_without_signing_in(app, browser, mailing_server, mail_server,
+                                                                        lang):
+    words = Words(app, lang)
+    data = DATA[lang]
+    provider, consumer = _department("PUR", lang, "provider"), _department("SAL", lang, "consumer")
+    calendar = factories.make_calendar(name=data["calendar"], timezone="Asia/Shanghai")
+    lead = factories.make_user(role="lead", department=provider, locale=lang, display_name=data["lead"])
+    commitment = factories.make_commitment(provider=provider, owner=lead, consumers=[consumer], calendar=calendar,
+                                           title=data["title"])
+    employee = factories.make_user(department=consumer, locale=lang, display_name=data["employee"],
+                                   email=f"zhang.min.{lang}@example.test")
+    handoff = create_handoff(employee, commitment.id, consumer.code, data["request"])
+    db.session.commit()
+    context = browser.new_context(base_url=mailing_server.url, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.watch = PageWatch(page)
+
+    # The provider delivers; the delivery's request goes out by mail in the employee's language.
+    sign_in(page, lead.email, factories.PASSWORD)
+    page.goto(f"/handoffs/{handoff.id}")
+    page.get_by_role("button", name=words("Mark delivered")).click()
+    expect_flash(page, words("The handoff is marked delivered."))
+    _sign_out(page, words)
+    db.session.rollback()  # a fresh look at the database, as the worker takes
+    assert deliver_due()["sent"] == 1
+    (mail,) = mail_server.received.to(employee.email)
+    assert mail["Subject"] == words("Please rate: %(title)s", title=data["request"])
+    text = mail.get_body(("plain",)).get_content()
+    link = re.search(rf"{re.escape(mailing_server.url)}/rate/\S+", text).group()
+    assert f'href="{link}"' in mail.get_body(("html",)).get_content()
+
+    # Opened from the mail, signed out: the form, nothing chosen, in the employee's language.
+    page.goto(link)
+    satisfaction = page.get_by_role("group", name=words("How satisfied are you with the result?"))
+    collaboration = page.get_by_role("group", name=words("How well did the collaboration work?"))
+    for choice in ("1 · very poor", "5 · excellent"):
+        expect(satisfaction.get_by_label(words(choice))).not_to_be_checked()
+    words.check_page(page)
+    screenshot(page, f"journey4-link-{lang}")
+    satisfaction.get_by_label(words("4 · good")).check()
+    collaboration.get_by_label(words("5 · excellent")).check()
+    page.get_by_role("button", name=words("Send rating")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(words("Thank you: your rating is saved."))
+    words.check_page(page)
+    db.session.rollback()  # again a fresh look: the rating was saved by the server
+    rating = db.session.scalar(select(Rating).where(Rating.handoff_id == handoff.id))
+    assert (rating.rater_id, rating.satisfaction, rating.collaboration) == (employee.id, 4, 5)
+
+    # The same link again saves nothing more and says how to change the rating.
+    page.goto(link)
+    expect(page.get_by_text(words("You have rated this handoff already. Sign in and open “My ratings” to change it.")))\
+        .to_be_visible()
+    words.check_page(page)
+    assert db.session.scalar(select(func.count()).select_from(Rating)) == 1
+    page.watch.errors = [e for e in page.watch.errors if "status of 409" not in e]  # the refusal, as meant
+    _finish(page)
+    context.close()
 
 
 # The heat map's cell of one pair, in page pixels, from the figure's own axes (categories are codes).

@@ -15,12 +15,15 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.message import EmailMessage
-from email.utils import format_datetime
+from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
+from email.utils import format_datetime, formataddr, parseaddr
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select, text, update
 from sqlalchemy.orm import selectinload
 
 from tracker.config import ConfigError
@@ -32,6 +35,7 @@ from tracker.types import utcnow
 SCHEMES = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
 TIMEOUT_SECONDS = 30
 MAX_BACKOFF = timedelta(hours=1)
+_WIRE = compat32.clone(linesep="\r\n")  # smtplib sends bytes as they are: lines must end as SMTP wants
 
 
 @dataclass(frozen=True)
@@ -59,19 +63,24 @@ def parse_mail_url(url: str) -> MailServer:
                       unquote(parts.password) if parts.password else None)
 
 
-def email_of(message: Message, recipient: User) -> EmailMessage:
-    """The message as mail: text and HTML parts, its fixed Message-ID, an unsubscribe address."""
-    mail = EmailMessage()
-    mail["Subject"] = message.subject
-    mail["From"] = current_app.config["MAIL_FROM"]
-    mail["To"] = recipient.email
+def email_of(message: Message, recipient: User) -> tuple[str, str, bytes]:
+    """(sender, recipient, the mail's bytes): text and HTML parts, its fixed Message-ID, its language.
+
+    Built with the email package's compat32 classes, several times faster than EmailMessage's
+    header objects, which the worker would otherwise spend more time on than on sending.
+    """
+    sender_name, sender = parseaddr(current_app.config["MAIL_FROM"])
+    mail = MIMEMultipart("alternative")
+    mail["Subject"] = Header(message.subject, "utf-8")
+    mail["From"] = formataddr((sender_name, sender), charset="utf-8")
+    mail["To"] = formataddr((recipient.display_name, recipient.email), charset="utf-8")
     mail["Message-ID"] = message.message_id
     mail["Date"] = format_datetime(message.created_at)
+    mail["Content-Language"] = "zh-Hans" if message.locale == "zh" else "en"
     mail["Auto-Submitted"] = "auto-generated"
-    mail.set_content(message.body_text)
-    mail.add_alternative(message.body_html, subtype="html")
-    mail["Content-Language"] = "zh-Hans" if message.locale == "zh" else "en"  # after set_content, which drops it
-    return mail
+    mail.attach(MIMEText(message.body_text, "plain", "utf-8"))
+    mail.attach(MIMEText(message.body_html, "html", "utf-8"))
+    return sender, recipient.email, mail.as_bytes(policy=_WIRE)
 
 
 def _connect(server: MailServer) -> smtplib.SMTP:
@@ -122,13 +131,18 @@ def deliver_due(now: datetime | None = None) -> dict[str, int]:
     # Built before the first send: each commit below expires what the session loaded.
     mails = [(m.id, m.attempts, email_of(m, m.recipient)) for m in db.session.scalars(
         select(Message).where(Message.id.in_(ids)).order_by(Message.id).options(selectinload(Message.recipient)))]
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        # The marks below need not wait for the disk: one lost in a database crash only means that
+        # message goes out again, with the same Message-ID. A worker's death loses nothing.
+        db.session.execute(text("SET synchronous_commit TO OFF"))
     smtp = None
     try:
         for message_id, attempts, mail in mails:
             try:
                 if smtp is None:
                     smtp = _connect(server)
-                smtp.send_message(mail)
+                smtp.sendmail(*mail)
             except (smtplib.SMTPException, OSError) as exc:
                 _failed(message_id, attempts + 1, exc, config["MAIL_MAX_ATTEMPTS"])
                 counts["failed"] += 1
@@ -141,12 +155,15 @@ def deliver_due(now: datetime | None = None) -> dict[str, int]:
             db.session.commit()
     finally:
         _close(smtp)
+        if postgres:  # the pooled connection as it was; nothing is pending (each mark was committed)
+            db.session.rollback()
+            db.session.execute(text("RESET synchronous_commit"))
+            db.session.commit()
     return counts
 
 
 def _record(message_id: int, **values) -> None:
-    db.session.execute(update(Message).where(Message.id == message_id).values(**values)
-                       .execution_options(synchronize_session=False))
+    db.session.connection().execute(update(Message).where(Message.id == message_id).values(**values))
 
 
 def _failed(message_id: int, attempts: int, exc: Exception, max_attempts: int) -> None:

@@ -95,13 +95,19 @@ class LinkGone(DomainError):
     code = 410
 
 
+def link_recipient(token: str) -> User | None:
+    """The person a genuine rating link was sent to (whatever else may stop it), None for a false one."""
+    found = read_token(token)
+    return db.session.get(User, found[1]) if found else None
+
+
 def link_target(token: str, signed_in: User | None, now: datetime | None = None) -> tuple[User, Handoff]:
     """(person, handoff) a rating link rates for, or the domain error that says why it cannot.
 
     Nothing is recorded here: opening a link (as every mail scanner does) only shows the form.
     """
     found = read_token(token)
-    person = db.session.get(User, found[1]) if found else None
+    person = link_recipient(token)
     handoff = db.session.get(Handoff, found[0]) if found else None
     if person is None or handoff is None or not person.is_active:
         raise NotFound(_("This rating link is not valid. Open the handoff from your inbox instead."))

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from contextlib import nullcontext
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectMultipleField, TextAreaField
@@ -91,20 +90,23 @@ def rate(handoff_id: int):
 @bp.route("/rate/<token>", methods=["GET", "POST"])
 def rate_from_link(token: str):
     """Rate from a link in a message, without signing in; opening it records nothing, submitting saves once."""
+    token = token[:512]
     signed_in = current_user if current_user.is_authenticated else None
-    person, handoff = services.link_target(token[:512], signed_in)
+    recipient = services.link_recipient(token)
+    if signed_in is None and recipient is not None and recipient.locale:
+        g.recipient_locale = recipient.locale  # nobody signed in: the page, refusals included, speaks as the mail did
+        refresh()
+    person, handoff = services.link_target(token, signed_in)
     form = RatingForm()
-    # Nobody signed in: the page speaks the recipient's language, as their message did.
-    with nullcontext() if signed_in else force_locale(person.locale or "en"):
-        if form.validate_on_submit():
-            services.link_target(token[:512], signed_in)  # the same person may have rated meanwhile
-            services.rate(person, handoff.id, form.satisfaction.data, form.collaboration.data,
-                          reasons=form.reasons.data, comment=form.comment.data)
-            db.session.commit()
-            return render_template("ratings/rated_from_link.html", handoff=handoff, signed_in=signed_in)
-        status = 422 if form.errors else 200
-        return render_template("ratings/rate.html", form=form, handoff=handoff, existing=None,
-                               closes_at=services.changeable_until(handoff, None)), status
+    if form.validate_on_submit():
+        services.link_target(token, signed_in)  # the same person may have rated meanwhile
+        services.rate(person, handoff.id, form.satisfaction.data, form.collaboration.data,
+                      reasons=form.reasons.data, comment=form.comment.data)
+        db.session.commit()
+        return render_template("ratings/rated_from_link.html", handoff=handoff, signed_in=signed_in)
+    status = 422 if form.errors else 200
+    return render_template("ratings/rate.html", form=form, handoff=handoff, existing=None,
+                           closes_at=services.changeable_until(handoff, None)), status
 
 
 @bp.route("/ratings/delivered")
