@@ -20,7 +20,7 @@ from werkzeug.security import generate_password_hash
 from tests.databases import empty_all_tables
 from tracker.auth import services as auth_services
 from tracker.extensions import db
-from tracker.messages.services import request_ratings
+from tracker.messages.outbox import request_ratings
 from tracker.metrics.models import MetricRelease, MetricReleasePair, MetricReleaseTag, MetricReleaseValue
 from tracker.metrics.ranges import finished_starts
 from tracker.metrics.releases import release_due

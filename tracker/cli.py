@@ -98,7 +98,7 @@ def worker(workers: int) -> None:
     from tracker.jobs import run_worker
 
     if current_app.config["LOG_LEVEL"] != "DEBUG":
-        logging.getLogger("huey").setLevel(logging.WARNING)  # not a line per job and per minute
+        logging.getLogger("huey").setLevel(logging.ERROR)  # not a line per job, per minute, per lock met
     run_worker(current_app._get_current_object(), workers)
 
 

@@ -28,6 +28,16 @@ def _env_int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _env_days(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        return tuple(int(part) for part in raw.split(",") if part.strip())
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be whole numbers of days separated by commas, got {raw!r}") from exc
+
+
 def _env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -95,6 +105,10 @@ class Config:
         self.CONFIDENTIALITY_K = _env_int("TRACKER_CONFIDENTIALITY_K", 5)
         self.COMPANY_TIMEZONE = os.environ.get("TRACKER_COMPANY_TIMEZONE", "Asia/Shanghai")
         self.RATING_WINDOW_DAYS = _env_int("TRACKER_RATING_WINDOW_DAYS", 30)
+        # Days after a rating request when someone who has not rated is reminded: at most two.
+        self.REMINDER_DAYS = _env_days("TRACKER_REMINDER_DAYS", (3, 7))
+        # Rating requests one person gets in seven days, across all providers; reminders count too.
+        self.REQUESTS_PER_WEEK = _env_int("TRACKER_REQUESTS_PER_WEEK", 10)
         # A closed period is released this long after it ends (writes begun before the end finish first).
         self.RELEASE_DELAY_MINUTES = _env_int("TRACKER_RELEASE_DELAY_MINUTES", 15)
         # How far back a request or event time may be dated: by anyone, and by the provider's lead,
@@ -136,6 +150,12 @@ class Config:
             raise ConfigError("TRACKER_RELEASE_DELAY_MINUTES must be between 1 and 1440")
         if self.RATING_WINDOW_DAYS < 1:
             raise ConfigError("TRACKER_RATING_WINDOW_DAYS must be at least 1")
+        days = tuple(self.REMINDER_DAYS)
+        if len(days) > 2 or list(days) != sorted(set(days)) or any(not 1 <= d < self.RATING_WINDOW_DAYS for d in days):
+            raise ConfigError("TRACKER_REMINDER_DAYS must be at most two different days, in order, each at least 1 and "
+                              "within the rating window (TRACKER_RATING_WINDOW_DAYS); empty sends no reminder")
+        if self.REQUESTS_PER_WEEK < 1:
+            raise ConfigError("TRACKER_REQUESTS_PER_WEEK must be at least 1")
         if not 0 <= self.BACKDATE_DAYS <= self.LEAD_BACKDATE_DAYS <= MAX_LEAD_BACKDATE_DAYS:
             raise ConfigError("TRACKER_BACKDATE_DAYS must be at least 0, TRACKER_LEAD_BACKDATE_DAYS at least as "
                               f"large and at most {MAX_LEAD_BACKDATE_DAYS}")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey.exceptions import TaskLockedException
 
 from tracker.extensions import db
 
@@ -41,13 +42,22 @@ def _tasks(config=None) -> dict:
     if found is None:
         huey = _make_queue(config)
 
+        # One job at a time writes the outbox: on SQLite two writers would wait on each other's lock.
+        # Made here, before any consumer starts, so that its flush_locks knows the lock and clears it.
+        outbox = huey.lock_task("outbox")
+
         @huey.task(retries=3, retry_delay=10)
         def send_mail() -> None:
-            _in_app(_send_mail)
+            with outbox:  # held by a sweep: tried again in 10 s (the sweep sends too)
+                _in_app(_send_mail)
 
         @huey.periodic_task(crontab(minute="*"))
         def sweep() -> None:
-            _in_app(_sweep)
+            try:
+                with outbox:
+                    _in_app(_sweep)
+            except TaskLockedException:
+                log.info("the previous sweep is still running; this one is skipped")
 
         found = _queues[_storage(config)] = {"huey": huey, "send_mail": send_mail, "sweep": sweep}
     return found
@@ -82,8 +92,12 @@ def _send_mail() -> None:
 
 
 def _sweep() -> None:
+    from tracker.messages.outbox import alert_due, remind_due
     from tracker.metrics.releases import release_due
 
+    remind_due()
+    alert_due()
+    db.session.commit()
     _send_mail()
     release_due()
 
@@ -95,4 +109,6 @@ def run_worker(app: Flask, workers: int) -> None:
     tasks = _tasks(app.config)
     _worker_app[:] = [app]
     tasks["sweep"]()  # at start: whatever a stopped or killed worker left is sent now, not at the next minute
-    Consumer(tasks["huey"], workers=workers, worker_type="thread", periodic=True, check_worker_health=True).run()
+    # flush_locks: a worker killed while it held the outbox's lock must not keep it from the next one.
+    Consumer(tasks["huey"], workers=workers, worker_type="thread", periodic=True, check_worker_health=True,
+             flush_locks=True).run()

@@ -21,7 +21,7 @@ from sqlalchemy import (
     false,
     true,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from tracker.extensions import db
 from tracker.types import UTCDateTime, utcnow
@@ -296,6 +296,9 @@ class Handoff(db.Model):
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # When 75 % of the business-time target has passed (the provider's "due soon"): worked out by the
+    # minute sweep when first needed, and forgotten whenever the due time moves.
+    warn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
@@ -309,6 +312,11 @@ class Handoff(db.Model):
     events: Mapped[list[HandoffEvent]] = relationship(
         back_populates="handoff", order_by="HandoffEvent.id", cascade="all, delete-orphan"
     )
+
+    @validates("due_at")
+    def _due_moves_the_warning(self, _key, value):
+        self.warn_at = None
+        return value
 
     @property
     def met(self) -> bool | None:

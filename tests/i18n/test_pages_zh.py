@@ -20,7 +20,7 @@ from tests.factories import Org, at
 from tests.i18n.reading import english_leftovers, english_messages, visible_text
 from tracker.audit.services import record
 from tracker.extensions import db
-from tracker.messages.services import request_ratings
+from tracker.messages.outbox import request_ratings
 from tracker.models import Handoff, HandoffEvent, RatingReason
 from tracker.ratings.links import link_token
 

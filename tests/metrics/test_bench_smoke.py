@@ -59,3 +59,11 @@ def test_the_release_bench_prints_information_kept_and_release_times(tmp_path):
     assert demo_company[3] == demo_company[4] != "0" and demo_company[5] == "100.0"  # the company total is kept
     timed = [line.split() for line in lines if line.startswith("sqlite")]
     assert len(timed) == 1 and int(timed[0][1]) > 0 and int(timed[0][2]) > 0
+
+
+def test_the_mail_bench_prints_the_worker_beside_a_bare_loop():
+    result = subprocess.run([sys.executable, "bench/mail.py", "--count", "150", "--databases", "sqlite"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=240, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    (row,) = [line.split() for line in result.stdout.splitlines() if line.startswith("sqlite")]
+    assert row[1] == "150" and all(float(value) > 0 for value in row[2:6])  # seconds, both rates, the share

@@ -24,7 +24,8 @@ PAGE_SIZE = 50
 NO_DEPARTMENT = _l("None (administrators only)")
 # The services' field names that the people forms call otherwise.
 FORM_FIELDS = {"department_code": "department"}
-MESSAGE_KIND_NAMES = {"rating_request": _l("Rating requests")}
+MESSAGE_KIND_NAMES = {"rating_request": _l("Rating requests"), "due_soon": _l("Handoffs due soon"),
+                      "overdue": _l("Handoffs overdue")}
 
 
 @bp.before_request

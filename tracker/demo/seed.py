@@ -48,7 +48,7 @@ from tracker.demo import catalog
 from tracker.demo.bulk import RowBuffer, insert_rows, next_id, reset_sequences
 from tracker.demo.catalog import CommitmentText
 from tracker.extensions import db
-from tracker.messages.services import request_ratings
+from tracker.messages.outbox import request_ratings
 from tracker.metrics.releases import release_due
 from tracker.metrics.rollups import bulk_rating_writes
 from tracker.models import (

@@ -51,3 +51,14 @@ def handoff_due_at(handoff: Handoff) -> datetime:
     """
     closed = [(start, end) for start, end in paused_intervals(handoff.events) if end is not None]
     return version_due_at(handoff.version, handoff.requested_at, closed)
+
+
+WARN_SHARE = Decimal("0.75")  # of the target: when the provider hears that a handoff is due soon
+
+
+def handoff_warn_at(handoff: Handoff) -> datetime:
+    """When WARN_SHARE of a handoff's business-time target has passed, on its closed pauses."""
+    version = handoff.version
+    closed = [(start, end) for start, end in paused_intervals(handoff.events) if end is not None]
+    return due_at(handoff.requested_at, Decimal(version.target_amount) * WARN_SHARE, version.target_unit,
+                  calendar_spec(version.calendar), closed)

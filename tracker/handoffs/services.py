@@ -23,7 +23,7 @@ from tracker.handoffs.checks import (
     published_commitment,
 )
 from tracker.handoffs.lifecycle import handoff_due_at, paused_intervals, version_due_at
-from tracker.messages.services import request_ratings
+from tracker.messages.outbox import request_ratings
 from tracker.models import (
     CommitmentVersion,
     Department,

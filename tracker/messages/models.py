@@ -17,7 +17,10 @@ from tracker.extensions import db
 from tracker.models import _in
 from tracker.types import UTCDateTime, utcnow
 
-MESSAGE_KINDS = ("rating_request",)
+MESSAGE_KINDS = ("rating_request", "rating_reminder", "due_soon", "overdue")
+# Kinds whose existence says something of what the recipient did (a reminder goes only to someone who
+# has not rated): nobody but the recipient learns of them, not even how many there are.
+PRIVATE_KINDS = ("rating_reminder",)
 # kept: no mail server, read in the app only; queued: waiting for (another) attempt; sending: claimed by
 # a worker; sent: accepted by the mail server; failed: given up after the last attempt.
 MAIL_STATUSES = ("kept", "queued", "sending", "sent", "failed")

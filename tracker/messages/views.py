@@ -33,10 +33,12 @@ def detail(message_id: int):
     message = services.read_message(current_user, message_id)
     db.session.commit()
     action_url = action_label = None
-    if message.kind == "rating_request" and message.handoff is not None:
+    if message.kind in ("rating_request", "rating_reminder") and message.handoff is not None:
         if own_rating(current_user, message.handoff_id) is not None:
             action_url, action_label = url_for("ratings.mine"), _("See the rating you gave")
         elif may_rate(current_user, message.handoff):
             action_url, action_label = url_for("ratings.rate", handoff_id=message.handoff_id), _("Rate it")
+    if message.kind in ("due_soon", "overdue") and message.handoff is not None:
+        action_url, action_label = url_for("handoffs.detail", handoff_id=message.handoff_id), _("Open the handoff")
     return render_template("messages/detail.html", message=message, mail_status=mail_status_label(
         message.mail_status), action_url=action_url, action_label=action_label)

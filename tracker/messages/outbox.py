@@ -1,0 +1,192 @@
+"""What is sent to whom: rating requests and reminders, the provider's alerts; the outbox they go into.
+
+Every message is written in the transaction of what causes it (a delivery, the minute sweep), in
+its recipient's language. Nothing here says who rated: a request is written when a handoff is
+delivered, to everyone it asks, whatever they do next, and reminders are decided in one pass by
+the sweep (remind_due), leaving no trace where none is needed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import event, exists, func, select
+from sqlalchemy.orm import Session, aliased, selectinload
+
+from tracker.extensions import db
+from tracker.handoffs.lifecycle import handoff_warn_at
+from tracker.messages.models import Message
+from tracker.models import CommitmentVersion, Handoff, Rating, User
+from tracker.ratings.links import link_path
+from tracker.ratings.window import rating_closes_at, window
+from tracker.types import utcnow
+
+_WAKE = "wake_mail_worker"
+_request = aliased(Message)
+
+
+def _locale(user: User) -> str:
+    return user.locale or "en"
+
+
+def _message_id(key: str) -> str:
+    domain = current_app.config["BASE_URL"].split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+    return f"<{key.replace(':', '.')}.{utcnow():%Y%m%d%H%M%S}@{domain}>"
+
+
+def _write(key: str, kind: str, recipient: User, template: str, handoff: Handoff | None = None,
+           action_url: str | None = None, at: datetime | None = None, **context) -> Message | None:
+    """Write one message in the recipient's language, unless a message with this key exists."""
+    if db.session.scalar(select(Message.id).where(Message.key == key)) is not None:
+        return None
+    locale = _locale(recipient)
+    with force_locale(locale):
+        subject = render_template(f"messages/mail/{template}.subject.txt", recipient=recipient, handoff=handoff,
+                                  **context).strip()
+        text = render_template(f"messages/mail/{template}.txt", recipient=recipient, handoff=handoff,
+                               action_url=action_url, **context)
+        html = render_template(f"messages/mail/{template}.html", recipient=recipient, handoff=handoff,
+                               action_url=action_url, subject=subject, locale=locale, **context)
+    mailed = bool(current_app.config["MAIL_URL"])
+    message = Message(key=key, kind=kind, recipient=recipient, handoff=handoff, locale=locale, subject=subject,
+                      body_text=text, body_html=html, action_url=action_url, message_id=_message_id(key),
+                      mail_status="queued" if mailed else "kept", created_at=at or utcnow())
+    db.session.add(message)
+    if mailed:
+        db.session.info[_WAKE] = True
+    return message
+
+
+def rating_request_recipients(handoff: Handoff) -> list[User]:
+    """Who is asked to rate a delivered handoff: its requester, when they belong to the consumer."""
+    requester = handoff.requested_by
+    if (requester is None or not requester.is_active or requester.department_id != handoff.consumer_id
+            or requester.department_id == handoff.provider_id):
+        return []
+    return [requester]
+
+
+def _received_this_week(person: User, kinds: tuple[str, ...], now: datetime) -> int:
+    return db.session.scalar(select(func.count()).select_from(Message).where(
+        Message.recipient_id == person.id, Message.kind.in_(kinds), Message.created_at > now - timedelta(days=7)))
+
+
+def _ask(person: User, handoff: Handoff, at: datetime, reminder: int = 0) -> Message | None:
+    """Write a request (reminder 0) or the reminder-th reminder to rate, within the weekly cap.
+
+    The cap on requests counts requests only: reminders go to those who have not rated, so letting
+    them hold a later request back would make the requests everyone may count depend on ratings.
+    """
+    counted = ("rating_request",) if not reminder else ("rating_request", "rating_reminder")
+    if _received_this_week(person, counted, at) >= current_app.config["REQUESTS_PER_WEEK"]:
+        return None
+    kind, key = ("rating_reminder", f"rating_reminder:{handoff.id}:{person.id}:{reminder}") if reminder else (
+        "rating_request", f"rating_request:{handoff.id}:{person.id}")
+    return _write(key, kind, person, "rating_request", handoff=handoff, at=at, reminder=reminder,
+                  action_url=current_app.config["BASE_URL"] + link_path(person, handoff),
+                  closes_at=rating_closes_at(handoff))
+
+
+def request_ratings(handoff: Handoff, at: datetime | None = None) -> list[Message]:
+    """Ask the people a delivered handoff was for to rate it (once per person and handoff)."""
+    written = [m for m in (_ask(person, handoff, at or utcnow()) for person in rating_request_recipients(handoff))
+               if m is not None]
+    db.session.flush()
+    return written
+
+
+def remind_due(now: datetime | None = None) -> int:
+    """Remind those asked to rate who have not, REMINDER_DAYS after the request; returns how many.
+
+    Decided and written by the minute sweep, in one pass over the open requests: nothing is
+    scheduled per person, so no job, log line or count shows a reminder that was not needed.
+    """
+    now = now or utcnow()
+    days = tuple(current_app.config["REMINDER_DAYS"])
+    if not days:
+        return 0
+    of_request = (Message.kind == "rating_reminder", Message.handoff_id == _request.handoff_id,
+                  Message.recipient_id == _request.recipient_id)
+    reminders = select(func.count()).where(*of_request).correlate(_request).scalar_subquery()
+    last = select(func.max(Message.created_at)).where(*of_request).correlate(_request).scalar_subquery()
+    rated = exists().where(Rating.handoff_id == _request.handoff_id, Rating.rater_id == _request.recipient_id)
+    due = db.session.execute(
+        select(_request.handoff_id, _request.recipient_id, _request.created_at, reminders, last).where(
+            _request.kind == "rating_request", _request.created_at <= now - timedelta(days=days[0]),
+            _request.created_at > now - window(), ~rated, reminders < len(days))).all()
+    written = 0
+    for handoff_id, person_id, asked_at, sent, last_at in due:
+        # Spaced as configured from the request and from the reminder before (a sweep that runs late
+        # does not send two at once).
+        if now < asked_at + timedelta(days=days[sent]) or (
+                sent and now < last_at + timedelta(days=days[sent] - days[sent - 1])):
+            continue
+        handoff, person = db.session.get(Handoff, handoff_id), db.session.get(User, person_id)
+        if person.is_active and handoff.status == "delivered" and rating_closes_at(handoff) > now and (
+                person in rating_request_recipients(handoff)):
+            written += _ask(person, handoff, now, reminder=sent + 1) is not None
+    db.session.flush()
+    return written
+
+
+# -- the provider's side ----------------------------------------------------------------------
+
+# A crossing older than this (a worker that was down for days) is not announced any more.
+ALERT_CATCH_UP = timedelta(days=2)
+
+
+def provider_recipients(handoff: Handoff) -> list[User]:
+    """Who hears that a handoff is due soon or overdue: its commitment's owner, else the provider's leads."""
+    owner = handoff.version.owner
+    if owner is not None and owner.is_active and owner.department_id == handoff.provider_id:
+        return [owner]
+    return list(db.session.scalars(select(User).where(
+        User.department_id == handoff.provider_id, User.role == "lead", User.active.is_(True),
+        User.erased_at.is_(None)).order_by(User.id)))
+
+
+def alert_due(now: datetime | None = None) -> int:
+    """Tell the provider, once each, that an open handoff is at 75 % and at 100 % of its target."""
+    now = now or utcnow()
+    recent = now - ALERT_CATCH_UP
+    unknown = select(Handoff).where(Handoff.status == "open", Handoff.warn_at.is_(None), Handoff.due_at > recent)
+    for handoff in db.session.scalars(unknown.options(
+            selectinload(Handoff.events), selectinload(Handoff.version).selectinload(CommitmentVersion.calendar))):
+        handoff.warn_at = handoff_warn_at(handoff)
+    db.session.flush()
+
+    def told(kind: str):
+        return exists().where(Message.kind == kind, Message.handoff_id == Handoff.id)
+
+    crossed = {
+        "due_soon": select(Handoff).where(Handoff.status == "open", Handoff.warn_at <= now, Handoff.warn_at > recent,
+                                          Handoff.due_at > now, ~told("due_soon")),
+        "overdue": select(Handoff).where(Handoff.status == "open", Handoff.due_at <= now, Handoff.due_at > recent,
+                                         ~told("overdue")),
+    }
+    written = 0
+    for kind, query in crossed.items():
+        for handoff in db.session.scalars(query.order_by(Handoff.id)):
+            for person in provider_recipients(handoff):
+                written += _write(f"{kind}:{handoff.id}:{person.id}", kind, person, kind, handoff=handoff,
+                                  action_url=f"{current_app.config['BASE_URL']}/handoffs/{handoff.id}") is not None
+    db.session.flush()
+    return written
+
+
+# -- waking the worker -----------------------------------------------------------------------
+
+@event.listens_for(Session, "after_commit")
+def _wake_worker(session: Session) -> None:
+    """After a commit that queued mail, ask the worker to send it now (its minute sweep would anyway)."""
+    if session.info.pop(_WAKE, False) and current_app.config["JOBS_ENQUEUE"]:
+        from tracker.jobs import wake_mail
+
+        wake_mail()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_wake(session: Session) -> None:
+    session.info.pop(_WAKE, None)
