@@ -21,6 +21,7 @@ from tests.databases import empty_all_tables
 from tracker.auth import services as auth_services
 from tracker.extensions import db
 from tracker.messages.outbox import request_ratings
+from tracker.messages.preferences import unsubscribe_path
 from tracker.metrics.models import MetricRelease, MetricReleasePair, MetricReleaseTag, MetricReleaseValue
 from tracker.metrics.ranges import finished_starts
 from tracker.metrics.releases import release_due
@@ -327,6 +328,7 @@ class SecurityWorld:
     private: list[str] = field(default_factory=list)
     marker_message_id: int = 0  # the marker's request to rate `delivered`: nobody else may read it
     marker_link: str = ""  # the link in it
+    marker_unsubscribe: str = ""  # and its unsubscribe link
 
     # --- fresh objects for requests that use one up -------------------------------------------
 
@@ -348,6 +350,12 @@ class SecurityWorld:
         path = link_path(person, self.fresh_handoff("delivered"))
         db.session.commit()
         return path
+
+    def fresh_unsubscribe(self) -> str:
+        """The unsubscribe link of a fresh consumer employee."""
+        person = make_user(department=self.consumer, email=f"fresh{next(_fresh)}.reader@example.test")
+        db.session.commit()
+        return unsubscribe_path(person, "rating_request")
 
     def fresh_commitment(self, status: str = "published") -> ServiceCommitment:
         commitment = make_commitment(
@@ -434,7 +442,8 @@ def build_security_world(marker_id: int | None = MARKER_ID) -> SecurityWorld:
     return SecurityWorld(provider=provider, consumer=consumer, other=other, executive=executive, calendar=calendar,
                  published=published, draft=draft, open=open_handoff, delivered=delivered, rated=rated,
                  people=people, token_id=token.id, token_secret=secret, private=private,
-                 marker_message_id=request.id, marker_link=link_path(marker, delivered))
+                 marker_message_id=request.id, marker_link=link_path(marker, delivered),
+                 marker_unsubscribe=unsubscribe_path(marker, "rating_request"))
 
 
 @dataclass

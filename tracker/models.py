@@ -103,6 +103,8 @@ class User(UserMixin, db.Model):
     # ratings count in the sums but not towards k (releases.py), so an administrator cannot make
     # accounts to lift one real rater over the threshold.
     password_set_by_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # {group of messages: "mail" | "app" | "off"} as the person chose (tracker/messages/preferences.py).
+    message_settings: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 

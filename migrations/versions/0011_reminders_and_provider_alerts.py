@@ -25,12 +25,12 @@ def _kinds(kinds: str) -> None:
 
 def upgrade():
     _kinds("'rating_request', 'rating_reminder', 'due_soon', 'overdue'")
-    with op.batch_alter_table('handoffs', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('warn_at', sa.DateTime(timezone=True), nullable=True))
+    # A plain ADD COLUMN: a batch copy of handoffs would drop the table, and on SQLite with foreign
+    # keys on, dropping it deletes every rating and event that refers to it.
+    op.add_column('handoffs', sa.Column('warn_at', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('handoffs', schema=None) as batch_op:
-        batch_op.drop_column('warn_at')
+    op.drop_column('handoffs', 'warn_at')
     op.execute("DELETE FROM messages WHERE kind <> 'rating_request'")
     _kinds("'rating_request'")

@@ -301,6 +301,14 @@ EXPECTED: dict[str, dict[str, dict]] = {
     "messages.detail": {  # the marker's own message: nobody else reads it, administrators included
         "GET": _by(LOGIN, 404, 404, 404, 404, 404, 404),
     },
+    "messages.settings": {  # each person their own
+        "GET": _by(LOGIN, 200, 200, 200, 200, 200, 200),
+        "POST": _by(LOGIN, 302, 302, 302, 302, 302, 302),
+    },
+    "messages.unsubscribe": {  # signed for one person and one kind of message: it needs no sign-in
+        "GET": _by(200, 200, 200, 200, 200, 200, 200),
+        "POST": _by(200, 200, 200, 200, 200, 200, 200),
+    },
     "admin.messages": {
         "GET": _by(LOGIN, 403, 403, 403, 403, 403, 200),
     },

@@ -15,7 +15,8 @@ from tracker.extensions import login_manager
 
 # Endpoints reachable without signing in.
 PUBLIC_ENDPOINTS = {"auth.login", "static", "bootstrap.static", "web.set_locale", "web.health", "web.api_docs",
-                    "ratings.rate_from_link"}
+                    "ratings.rate_from_link",
+                    "messages.unsubscribe"}
 PUBLIC_API_PATHS = ("/api/v1/openapi.json", "/api/v1/docs")
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 

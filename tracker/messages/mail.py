@@ -29,13 +29,16 @@ from sqlalchemy.orm import selectinload
 from tracker.config import ConfigError
 from tracker.extensions import db
 from tracker.messages.models import Message
+from tracker.messages.preferences import unsubscribe_path
 from tracker.models import User
 from tracker.types import utcnow
 
 SCHEMES = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
 TIMEOUT_SECONDS = 30
 MAX_BACKOFF = timedelta(hours=1)
-_WIRE = compat32.clone(linesep="\r\n")  # smtplib sends bytes as they are: lines must end as SMTP wants
+# smtplib sends bytes as given, so lines end as SMTP wants; headers fold only past SMTP's limit, so
+# that an unsubscribe address stays on one line.
+_WIRE = compat32.clone(linesep="\r\n", max_line_length=998)
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,8 @@ def email_of(message: Message, recipient: User) -> tuple[str, str, bytes]:
     mail["Date"] = format_datetime(message.created_at)
     mail["Content-Language"] = "zh-Hans" if message.locale == "zh" else "en"
     mail["Auto-Submitted"] = "auto-generated"
+    mail["List-Unsubscribe"] = f"<{current_app.config['BASE_URL']}{unsubscribe_path(recipient, message.kind)}>"
+    mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     mail.attach(MIMEText(message.body_text, "plain", "utf-8"))
     mail.attach(MIMEText(message.body_html, "html", "utf-8"))
     return sender, recipient.email, mail.as_bytes(policy=_WIRE)

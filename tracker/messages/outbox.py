@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 from tracker.extensions import db
 from tracker.handoffs.lifecycle import handoff_warn_at
 from tracker.messages.models import Message
+from tracker.messages.preferences import choice_for
 from tracker.models import CommitmentVersion, Handoff, Rating, User
 from tracker.ratings.links import link_path
 from tracker.ratings.window import rating_closes_at, window
@@ -39,7 +40,8 @@ def _message_id(key: str) -> str:
 def _write(key: str, kind: str, recipient: User, template: str, handoff: Handoff | None = None,
            action_url: str | None = None, at: datetime | None = None, **context) -> Message | None:
     """Write one message in the recipient's language, unless a message with this key exists."""
-    if db.session.scalar(select(Message.id).where(Message.key == key)) is not None:
+    choice = choice_for(recipient, kind)
+    if choice == "off" or db.session.scalar(select(Message.id).where(Message.key == key)) is not None:
         return None
     locale = _locale(recipient)
     with force_locale(locale):
@@ -49,7 +51,7 @@ def _write(key: str, kind: str, recipient: User, template: str, handoff: Handoff
                                action_url=action_url, **context)
         html = render_template(f"messages/mail/{template}.html", recipient=recipient, handoff=handoff,
                                action_url=action_url, subject=subject, locale=locale, **context)
-    mailed = bool(current_app.config["MAIL_URL"])
+    mailed = bool(current_app.config["MAIL_URL"]) and choice == "mail"
     message = Message(key=key, kind=kind, recipient=recipient, handoff=handoff, locale=locale, subject=subject,
                       body_text=text, body_html=html, action_url=action_url, message_id=_message_id(key),
                       mail_status="queued" if mailed else "kept", created_at=at or utcnow())

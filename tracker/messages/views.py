@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import RadioField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired
 
-from tracker.extensions import db
-from tracker.messages import services
+from tracker.errors import NotFound
+from tracker.extensions import csrf, db
+from tracker.messages import preferences, services
 from tracker.ratings.services import may_rate, own_rating
 
 bp = Blueprint("messages", __name__)
@@ -26,6 +31,52 @@ def index():
     page = db.paginate(services.my_messages_query(current_user), per_page=PAGE_SIZE, max_per_page=PAGE_SIZE,
                        error_out=False)
     return render_template("messages/index.html", page=page, mailed=bool(current_app.config["MAIL_URL"]))
+
+
+class SettingsForm(FlaskForm):
+    """One choice per group of messages."""
+
+
+def _settings_form(user, data=None) -> FlaskForm:
+    labels = {"mail": _("By mail and here") if current_app.config["MAIL_URL"] else _("Here (and by mail once a "
+                                                                                    "mail server is set up)"),
+              "app": _("Here only"), "off": _("Not at all")}
+
+    class Form(SettingsForm):
+        pass
+
+    current = preferences.choices(user)
+    for group, (_kinds, label) in preferences.GROUPS.items():
+        setattr(Form, group, RadioField(label, choices=[SelectChoice(c, labels[c]) for c in preferences.CHOICES],
+                                        default=current[group], validators=[InputRequired()]))
+    return Form(data=data)
+
+
+@bp.route("/messages/settings", methods=["GET", "POST"])
+def settings():
+    form = _settings_form(current_user)
+    if form.validate_on_submit():
+        preferences.set_choices(current_user, {group: form[group].data for group in preferences.GROUPS})
+        db.session.commit()
+        flash(_("Your choices are saved."), "success")
+        return redirect(url_for("messages.settings"))
+    return render_template("messages/settings.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/messages/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed token is the authority; mail programs post the one click without a form token
+def unsubscribe(token: str):
+    """Stop mail of one group for the link's recipient, without signing in; opening it only asks."""
+    found = preferences.read_unsubscribe(token[:512])
+    if found is None:
+        raise NotFound(_("This unsubscribe link is not valid. Sign in and open the messages settings instead."))
+    person, group = found
+    done = False
+    if request.method == "POST":
+        preferences.set_choices(person, {group: "app"} if preferences.choices(person)[group] == "mail" else {})
+        db.session.commit()
+        done = True
+    return render_template("messages/unsubscribe.html", group=preferences.GROUPS[group][1], done=done)
 
 
 @bp.route("/messages/<int(max=2147483647):message_id>")
