@@ -9,14 +9,13 @@ programs send) turns mail of that group off, keeping the messages in the tracker
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, URLSafeSerializer
 
 from tracker.errors import InvalidInput
 from tracker.extensions import db
 from tracker.models import User
+from tracker.security.signing import sign, unsign
 
 GROUPS = {  # group -> the kinds of message it holds, and what it is called on the settings page
     "rating_request": (("rating_request", "rating_reminder"),
@@ -55,21 +54,14 @@ def set_choices(user: User, wanted: dict[str, str]) -> dict[str, str]:
     return choices(user)
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
-
-
 def unsubscribe_path(user: User, kind: str) -> str:
-    return f"/messages/unsubscribe/{_serializer().dumps([user.id, group_of(kind)])}"
+    return f"/messages/unsubscribe/{sign(_SALT, [user.id, group_of(kind)])}"
 
 
 def read_unsubscribe(token: str) -> tuple[User, str] | None:
     """(person, group) of a genuine unsubscribe link, None for one that was altered or made up."""
-    try:
-        value = _serializer().loads(token)
-    except BadSignature:
+    values = unsign(_SALT, token, (int, str))
+    if values is None or values[1] not in GROUPS:
         return None
-    if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], int) and value[1] in GROUPS):
-        return None
-    user = db.session.get(User, value[0])
-    return (user, value[1]) if user is not None and user.is_active else None
+    user = db.session.get(User, values[0])
+    return (user, values[1]) if user is not None and user.is_active else None

@@ -9,20 +9,14 @@ person has rated it already (a link saves one rating; changing it needs signing 
 
 from __future__ import annotations
 
-from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
-
 from tracker.models import Handoff, User
+from tracker.security.signing import sign, unsign
 
 _SALT = "rating-link"
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
-
-
 def link_token(person: User, handoff: Handoff) -> str:
-    return _serializer().dumps([handoff.id, person.id])
+    return sign(_SALT, [handoff.id, person.id])
 
 
 def link_path(person: User, handoff: Handoff) -> str:
@@ -32,11 +26,5 @@ def link_path(person: User, handoff: Handoff) -> str:
 
 def read_token(token: str) -> tuple[int, int] | None:
     """(handoff id, person id) of a genuine link, None for one that was altered or made up."""
-    try:
-        value = _serializer().loads(token)
-    except BadSignature:
-        return None
-    if (not isinstance(value, list) or len(value) != 2
-            or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)):
-        return None
-    return value[0], value[1]
+    values = unsign(_SALT, token, (int, int))
+    return (values[0], values[1]) if values else None
