@@ -105,6 +105,9 @@ class Config:
         self.CONFIDENTIALITY_K = _env_int("TRACKER_CONFIDENTIALITY_K", 5)
         self.COMPANY_TIMEZONE = os.environ.get("TRACKER_COMPANY_TIMEZONE", "Asia/Shanghai")
         self.RATING_WINDOW_DAYS = _env_int("TRACKER_RATING_WINDOW_DAYS", 30)
+        # Who may rate a delivered handoff: any member of the consumer department ("department"), or
+        # only those it asked, its requester and participants ("asked").
+        self.RATING_BY = os.environ.get("TRACKER_RATING_BY") or "department"
         # Days after a rating request when someone who has not rated is reminded: at most two.
         self.REMINDER_DAYS = _env_days("TRACKER_REMINDER_DAYS", (3, 7))
         # Rating requests one person gets in seven days, across all providers; reminders count too.
@@ -154,6 +157,8 @@ class Config:
         if len(days) > 2 or list(days) != sorted(set(days)) or any(not 1 <= d < self.RATING_WINDOW_DAYS for d in days):
             raise ConfigError("TRACKER_REMINDER_DAYS must be at most two different days, in order, each at least 1 and "
                               "within the rating window (TRACKER_RATING_WINDOW_DAYS); empty sends no reminder")
+        if self.RATING_BY not in ("department", "asked"):
+            raise ConfigError(f"TRACKER_RATING_BY must be department or asked, got {self.RATING_BY!r}")
         if self.REQUESTS_PER_WEEK < 1:
             raise ConfigError("TRACKER_REQUESTS_PER_WEEK must be at least 1")
         if not 0 <= self.BACKDATE_DAYS <= self.LEAD_BACKDATE_DAYS <= MAX_LEAD_BACKDATE_DAYS:

@@ -44,6 +44,7 @@ REASON_TAGS = (
     "tooling-or-system",
     "attitude",
 )
+MAX_PARTICIPANTS = 20  # colleagues named on one handoff
 MAX_COMMENT_LENGTH = 2000
 
 
@@ -311,6 +312,8 @@ class Handoff(db.Model):
     provider: Mapped[Department] = relationship(foreign_keys=[provider_id])
     consumer: Mapped[Department] = relationship(foreign_keys=[consumer_id])
     requested_by: Mapped[User | None] = relationship()
+    # Colleagues of the requester named as having taken part: asked to rate it too.
+    participants: Mapped[list[User]] = relationship(secondary="handoff_participants", order_by="User.id")
     events: Mapped[list[HandoffEvent]] = relationship(
         back_populates="handoff", order_by="HandoffEvent.id", cascade="all, delete-orphan"
     )
@@ -326,6 +329,15 @@ class Handoff(db.Model):
         if self.delivered_at is None:
             return None
         return self.delivered_at <= self.due_at
+
+
+class HandoffParticipant(db.Model):
+    """A person of the consumer department named on a handoff as having taken part."""
+
+    __tablename__ = "handoff_participants"
+
+    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
 
 
 class HandoffEvent(db.Model):

@@ -168,16 +168,22 @@ def minutes_instants(draw) -> datetime:
     return instant.astimezone(draw(st.sampled_from(VIEWS)))
 
 
+def later(instant: datetime, delta: timedelta) -> datetime:
+    """`instant` plus `delta` of real time, written in the same zone (aware `+` adds wall-clock time,
+    which across a clock change can give an instant before the first, or one that never existed)."""
+    return (instant.astimezone(UTC) + delta).astimezone(instant.tzinfo)
+
+
 @st.composite
 def pause_lists(draw, start: datetime) -> list[tuple[datetime, datetime | None]]:
     """Zero to three whole-minute pauses around `start`, some overlapping, rarely open."""
     pauses = []
     for _ in range(draw(st.integers(0, 3))):
-        begin = start + timedelta(minutes=draw(st.integers(-600, 6000)))
+        begin = later(start, timedelta(minutes=draw(st.integers(-600, 6000))))
         if draw(st.integers(0, 9)) == 0:
             pauses.append((begin, None))
         else:
-            pauses.append((begin, begin + timedelta(minutes=draw(st.integers(1, 2880)))))
+            pauses.append((begin, later(begin, timedelta(minutes=draw(st.integers(1, 2880))))))
     return pauses
 
 
@@ -207,7 +213,7 @@ def span_cases(draw):
     """A calendar, a span of up to ten days (sometimes reversed) and pauses."""
     spec = draw(st.sampled_from(PROPERTY_SPECS))
     start = draw(minutes_instants())
-    end = start + timedelta(minutes=draw(st.integers(-60, 10 * 1440)))
+    end = later(start, timedelta(minutes=draw(st.integers(-60, 10 * 1440))))
     return spec, start, end, draw(pause_lists(start))
 
 
@@ -215,9 +221,9 @@ def span_cases(draw):
 def three_instants(draw):
     """Three ordered instants to the microsecond, up to ten days apart each."""
     spec = draw(st.sampled_from(PROPERTY_SPECS))
-    first = draw(minutes_instants()) + timedelta(microseconds=draw(st.integers(0, 59_999_999)))
-    second = first + timedelta(microseconds=draw(st.integers(0, 10 * 86_400_000_000)))
-    third = second + timedelta(microseconds=draw(st.integers(0, 10 * 86_400_000_000)))
+    first = later(draw(minutes_instants()), timedelta(microseconds=draw(st.integers(0, 59_999_999))))
+    second = later(first, timedelta(microseconds=draw(st.integers(0, 10 * 86_400_000_000))))
+    third = later(second, timedelta(microseconds=draw(st.integers(0, 10 * 86_400_000_000))))
     return spec, first, second, third, draw(pause_lists(first))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from tracker.handoffs.services import business_time_left
-from tracker.models import HANDOFF_STATUSES, PAUSE_REASONS
+from tracker.models import HANDOFF_STATUSES, MAX_PARTICIPANTS, PAUSE_REASONS
 from tracker.schemas import WindowedDateTime, no_nul
 
 MAX_ID = 2**31 - 1
@@ -23,6 +23,10 @@ class HandoffCreate(Schema):
     requested_at = WindowedDateTime(load_default=None, metadata={"description": "defaults to now"})
     external_source = fields.String(load_default=None, validate=_source)
     external_ref = fields.String(load_default=None, validate=_ref)
+    participants = fields.List(fields.Email(validate=validate.Length(max=254)), load_default=list,
+                               validate=validate.Length(max=MAX_PARTICIPANTS),
+                               metadata={"description": "emails of colleagues in the consumer department who took "
+                                                        "part; they are asked to rate it too"})
 
 
 class HandoffImportRow(Schema):

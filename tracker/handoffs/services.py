@@ -25,6 +25,7 @@ from tracker.handoffs.checks import (
 from tracker.handoffs.lifecycle import handoff_due_at, paused_intervals, version_due_at
 from tracker.messages.outbox import request_ratings
 from tracker.models import (
+    MAX_PARTICIPANTS,
     CommitmentVersion,
     Department,
     Handoff,
@@ -118,9 +119,28 @@ def check_may_record(actor: User, provider_id: int, consumer_id: int) -> None:
         raise Forbidden(_("Only members of the provider or the consumer department may record this handoff."))
 
 
+def _participants(emails: list[str], consumer: Department) -> list[User]:
+    """The people named by email, each an active member of the consumer department, or InvalidInput."""
+    if len(emails) > MAX_PARTICIPANTS:
+        raise InvalidInput(_("Name at most %(n)d participants.", n=MAX_PARTICIPANTS), "participants")
+    wanted = {email.strip().lower() for email in emails}
+    found = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(wanted)))}
+    for email in sorted(wanted):
+        person = found.get(email)
+        if person is None or not person.is_active or person.department_id != consumer.id:
+            raise InvalidInput(_("%(email)s is not an active member of %(department)s.", email=email,
+                                 department=consumer.code), "participants")
+    return [found[email] for email in sorted(wanted)]
+
+
 def create_handoff(actor: User, commitment: int, consumer: str, title: str, requested_at: datetime | None = None,
-                   external_source: str | None = None, external_ref: str | None = None) -> Handoff:
-    """Record a handoff under a published commitment offered to the consumer."""
+                   external_source: str | None = None, external_ref: str | None = None,
+                   participants: list[str] | None = None) -> Handoff:
+    """Record a handoff under a published commitment offered to the consumer.
+
+    `participants` are emails of colleagues in the consumer department who took part: they are
+    asked to rate it too, with the requester.
+    """
     found = published_commitment(commitment)
     department = department_by_code(consumer, "consumer")
     version = found.current_version
@@ -136,10 +156,12 @@ def create_handoff(actor: User, commitment: int, consumer: str, title: str, requ
     now = utcnow()
     requested = check_past(requested_at or now, "requested_at", now)
     reasons = fairness.check_time(actor, found.provider_id, requested, "requested_at", now)
+    named = _participants(participants or [], department)
     handoff = Handoff(
         version=version, provider_id=found.provider_id, consumer=department, title=title.strip(),
         external_source=external_source, external_ref=external_ref, requested_by_id=actor.id,
         requested_at=requested, due_at=version_due_at(version, requested), status="open",
+        participants=[p for p in named if p.id != actor.id],
     )
     handoff.events.append(HandoffEvent(kind="request", at=requested, by_id=actor.id))
     db.session.add(handoff)

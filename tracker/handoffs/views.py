@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,9 +17,10 @@ from tracker.departments.services import get_by_code
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.handoffs import fairness, services
-from tracker.models import HANDOFF_STATUSES, PAUSE_REASONS
+from tracker.models import HANDOFF_STATUSES, MAX_PARTICIPANTS, PAUSE_REASONS
 from tracker.ratings import services as rating_services
 from tracker.web.csvout import csv_response
+from tracker.web.forms import show_errors
 from tracker.web.labels import PAUSE_LABELS
 from tracker.web.templating import reader_locale
 
@@ -35,6 +38,10 @@ class RequestForm(FlaskForm):
 
     commitment = SelectField(_l("Service commitment"), coerce=int, validators=[DataRequired()])
     title = StringField(_l("What do you need?"), validators=[DataRequired(), Length(max=300)])
+    # Emails typed, not a list to pick from: the page names nobody the reader did not name.
+    participants = StringField(_l("Colleagues who take part (they are asked to rate it too)"),
+                               description=_l("Their work emails, separated by commas"),
+                               validators=[Length(max=MAX_PARTICIPANTS * 256)])
 
 
 class ActionForm(FlaskForm):
@@ -90,11 +97,13 @@ def create():
     if form.validate_on_submit():
         try:
             handoff = services.create_handoff(current_user, commitment=form.commitment.data,
-                                              consumer=current_user.department.code, title=form.title.data)
+                                              consumer=current_user.department.code, title=form.title.data,
+                                              participants=[e for e in re.split(r"[,;\s]+",
+                                                                                form.participants.data or "") if e])
             db.session.commit()
         except DomainError as exc:
             db.session.rollback()
-            form.title.errors.append(exc.message)
+            form.title.errors.extend(show_errors(form, exc))  # what concerns no field of the form, by the title
         else:
             flash(_("Your request is recorded."), "success")
             return redirect(url_for("handoffs.detail", handoff_id=handoff.id))

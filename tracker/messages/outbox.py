@@ -62,12 +62,10 @@ def _write(key: str, kind: str, recipient: User, template: str, handoff: Handoff
 
 
 def rating_request_recipients(handoff: Handoff) -> list[User]:
-    """Who is asked to rate a delivered handoff: its requester, when they belong to the consumer."""
-    requester = handoff.requested_by
-    if (requester is None or not requester.is_active or requester.department_id != handoff.consumer_id
-            or requester.department_id == handoff.provider_id):
-        return []
-    return [requester]
+    """Who is asked to rate a delivered handoff: its requester and participants still in the consumer."""
+    people = [handoff.requested_by, *handoff.participants]
+    return [p for p in dict.fromkeys(people)
+            if p is not None and p.is_active and p.department_id == handoff.consumer_id]
 
 
 def _received_this_week(person: User, kinds: tuple[str, ...], now: datetime) -> int:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -26,7 +27,7 @@ from tracker.handoffs.services import get_handoff, is_member
 from tracker.metrics import periods
 from tracker.metrics.periods import company_zone
 from tracker.metrics.releases import release_time
-from tracker.models import Department, Handoff, Rating, RatingReason, User
+from tracker.models import Department, Handoff, HandoffParticipant, Rating, RatingReason, User
 from tracker.ratings.links import read_token
 from tracker.ratings.window import rating_closes_at, window
 from tracker.types import utcnow
@@ -53,12 +54,22 @@ def changeable_until(handoff: Handoff, rating: Rating | None, now: datetime | No
     return min(closes, released_at(given))
 
 
+def only_the_asked() -> bool:
+    """Whether only a handoff's requester and participants may rate it (TRACKER_RATING_BY=asked)."""
+    return current_app.config["RATING_BY"] == "asked"
+
+
+def was_asked(user: User, handoff: Handoff) -> bool:
+    return handoff.requested_by_id == user.id or any(p.id == user.id for p in handoff.participants)
+
+
 def may_rate(user: User, handoff: Handoff, now: datetime | None = None) -> bool:
     """True when the user may rate (or re-rate) the handoff now."""
     now = now or utcnow()
     return (
         is_member(user, handoff.consumer_id)
         and not is_member(user, handoff.provider_id)
+        and (not only_the_asked() or was_asked(user, handoff))
         and handoff.status == "delivered"
         and handoff.delivered_at is not None
         and now <= handoff.delivered_at + window()
@@ -70,6 +81,8 @@ def check_may_rate(user: User, handoff: Handoff, now: datetime | None = None) ->
     now = now or utcnow()
     if not is_member(user, handoff.consumer_id) or is_member(user, handoff.provider_id):
         raise Forbidden(_("Only members of the consumer department may rate this handoff."))
+    if only_the_asked() and not was_asked(user, handoff):
+        raise Forbidden(_("Only the people this handoff was requested by or for may rate it."))
     if handoff.status != "delivered" or handoff.delivered_at is None:
         raise Conflict(_("Only delivered handoffs can be rated; this one is %(status)s.", status=handoff.status))
     if now > handoff.delivered_at + window():
@@ -182,10 +195,13 @@ def inbox_query(user: User, now: datetime | None = None) -> Select:
     now = now or utcnow()
     department_id = user.department_id if user.department_id is not None else -1
     rated = exists().where(Rating.handoff_id == Handoff.id, Rating.rater_id == user.id)
+    asked = or_(Handoff.requested_by_id == user.id, exists().where(
+        HandoffParticipant.handoff_id == Handoff.id, HandoffParticipant.user_id == user.id))
     return (
         select(Handoff)
         .where(Handoff.consumer_id == department_id, Handoff.provider_id != department_id,
-               Handoff.status == "delivered", Handoff.delivered_at >= now - window(), ~rated)
+               Handoff.status == "delivered", Handoff.delivered_at >= now - window(), ~rated,
+               *((asked,) if only_the_asked() else ()))
         .options(selectinload(Handoff.provider), selectinload(Handoff.version))
         .order_by(Handoff.delivered_at.asc(), Handoff.id)
     )
