@@ -97,6 +97,18 @@ def request_ratings(handoff: Handoff, at: datetime | None = None) -> list[Messag
     return written
 
 
+def _handoffs_to_write_about(ids) -> dict[int, Handoff]:
+    """The handoffs by id, with what their messages name (departments, calendar, owner, people) loaded at once."""
+    if not ids:
+        return {}
+    query = select(Handoff).where(Handoff.id.in_(ids)).options(
+        selectinload(Handoff.provider), selectinload(Handoff.consumer), selectinload(Handoff.requested_by),
+        selectinload(Handoff.participants), selectinload(Handoff.events),
+        selectinload(Handoff.version).selectinload(CommitmentVersion.calendar),
+        selectinload(Handoff.version).selectinload(CommitmentVersion.owner))
+    return {handoff.id: handoff for handoff in db.session.scalars(query)}
+
+
 def remind_due(now: datetime | None = None) -> int:
     """Remind those asked to rate who have not, REMINDER_DAYS after the request; returns how many.
 
@@ -116,14 +128,16 @@ def remind_due(now: datetime | None = None) -> int:
         select(_request.handoff_id, _request.recipient_id, _request.created_at, reminders, last).where(
             _request.kind == "rating_request", _request.created_at <= now - timedelta(days=days[0]),
             _request.created_at > now - window(), ~rated, reminders < len(days))).all()
+    # Spaced as configured from the request and from the reminder before (a sweep that runs late
+    # does not send two at once).
+    due = [(handoff_id, person_id, sent) for handoff_id, person_id, asked_at, sent, last_at in due
+           if now >= asked_at + timedelta(days=days[sent])
+           and not (sent and now < last_at + timedelta(days=days[sent] - days[sent - 1]))]
+    handoffs = _handoffs_to_write_about({handoff_id for handoff_id, _person, _sent in due})
+    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({p for _h, p, _s in due})))}
     written = 0
-    for handoff_id, person_id, asked_at, sent, last_at in due:
-        # Spaced as configured from the request and from the reminder before (a sweep that runs late
-        # does not send two at once).
-        if now < asked_at + timedelta(days=days[sent]) or (
-                sent and now < last_at + timedelta(days=days[sent] - days[sent - 1])):
-            continue
-        handoff, person = db.session.get(Handoff, handoff_id), db.session.get(User, person_id)
+    for handoff_id, person_id, sent in due:
+        handoff, person = handoffs[handoff_id], people[person_id]
         if person.is_active and handoff.status == "delivered" and rating_closes_at(handoff) > now and (
                 person in rating_request_recipients(handoff)):
             written += _ask(person, handoff, now, reminder=sent + 1) is not None
@@ -151,9 +165,8 @@ def alert_due(now: datetime | None = None) -> int:
     """Tell the provider, once each, that an open handoff is at 75 % and at 100 % of its target."""
     now = now or utcnow()
     recent = now - ALERT_CATCH_UP
-    unknown = select(Handoff).where(Handoff.status == "open", Handoff.warn_at.is_(None), Handoff.due_at > recent)
-    for handoff in db.session.scalars(unknown.options(
-            selectinload(Handoff.events), selectinload(Handoff.version).selectinload(CommitmentVersion.calendar))):
+    unknown = select(Handoff.id).where(Handoff.status == "open", Handoff.warn_at.is_(None), Handoff.due_at > recent)
+    for handoff in _handoffs_to_write_about(set(db.session.scalars(unknown))).values():
         handoff.warn_at = handoff_warn_at(handoff)
     db.session.flush()
 
@@ -168,7 +181,8 @@ def alert_due(now: datetime | None = None) -> int:
     }
     written = 0
     for kind, query in crossed.items():
-        for handoff in db.session.scalars(query.order_by(Handoff.id)):
+        handoffs = _handoffs_to_write_about(set(db.session.scalars(query.with_only_columns(Handoff.id))))
+        for handoff in sorted(handoffs.values(), key=lambda h: h.id):
             for person in provider_recipients(handoff):
                 written += _write(f"{kind}:{handoff.id}:{person.id}", kind, person, kind, handoff=handoff,
                                   action_url=f"{current_app.config['BASE_URL']}/handoffs/{handoff.id}") is not None
