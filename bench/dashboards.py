@@ -72,6 +72,17 @@ def _prepare_pg(url: str) -> bool:
         admin.dispose()
 
 
+def database_urls(databases: str, sqlite_path: str, pg_url: str, notes: list[str]):
+    """(name, URL) of each database asked for ("sqlite,postgresql") that answers; notes get PostgreSQL's version."""
+    for database in databases.split(","):
+        if database == "sqlite":
+            Path(sqlite_path).parent.mkdir(parents=True, exist_ok=True)
+            yield database, f"sqlite:///{sqlite_path}"
+        elif _prepare_pg(pg_url):
+            notes.append(f"PostgreSQL {_pg_version(pg_url)}")
+            yield database, pg_url
+
+
 def build(url: str, ratings: int | None, departments: int | None) -> None:
     """Load the large demo organisation unless the database already holds one."""
     from flask_migrate import upgrade
@@ -251,15 +262,7 @@ def main() -> int:
 
     rows, notes = [], machine()
     load_before = os.getloadavg()
-    for database in args.databases.split(","):
-        if database == "sqlite":
-            Path(args.sqlite_path).parent.mkdir(parents=True, exist_ok=True)
-            url = f"sqlite:///{args.sqlite_path}"
-        elif _prepare_pg(args.pg_url):
-            url = args.pg_url
-            notes.append(f"PostgreSQL {_pg_version(url)}")
-        else:
-            continue
+    for database, url in database_urls(args.databases, args.sqlite_path, args.pg_url, notes):
         build(url, args.ratings, args.departments)
         t = targets(url)
         q, w = t["quarter_label"], t["week_label"]

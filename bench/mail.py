@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
-from bench.dashboards import DEFAULT_PG, _pg_version, _prepare_pg, machine  # noqa: E402
+from bench.dashboards import DEFAULT_PG, database_urls, machine  # noqa: E402
 
 RENDERED = 100  # requests rendered by the tracker; the rest are copies of them
 
@@ -140,18 +140,13 @@ def main() -> int:
     server = MailServer().start()
     rows, notes = [], machine()
     try:
-        for database in args.databases.split(","):
-            with tempfile.TemporaryDirectory() as tmp:
-                if database == "sqlite":
-                    url = f"sqlite:///{tmp}/mail.sqlite"
-                elif _prepare_pg(args.pg_url):
-                    url = args.pg_url
-                    notes.append(f"PostgreSQL {_pg_version(url)}")
-                else:
-                    continue
+        with tempfile.TemporaryDirectory() as scratch:
+            for database, url in database_urls(args.databases, f"{scratch}/mail.sqlite", args.pg_url, notes):
+                tmp = Path(scratch, database)
+                tmp.mkdir()
                 jobs = f"{tmp}/jobs.sqlite"
                 mails = _fill_outbox(url, args.count, server.url, jobs)
-                worker_seconds = _time_worker(url, server, args.count, jobs, tmp)
+                worker_seconds = _time_worker(url, server, args.count, jobs, str(tmp))
                 bare_seconds = _time_bare(server, mails)
                 rows.append((database, args.count, worker_seconds, bare_seconds))
     finally:

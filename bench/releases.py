@@ -115,15 +115,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as directory:
         _times, kept, k = measure(_demo_url(directory))
         kept_rows.append(("demo", kept))
-    for database in args.databases.split(","):
-        if database == "sqlite":
-            Path(args.sqlite_path).parent.mkdir(parents=True, exist_ok=True)
-            url = f"sqlite:///{args.sqlite_path}"
-        elif _dashboards._prepare_pg(args.pg_url):
-            url = args.pg_url
-            notes.append(f"PostgreSQL {_dashboards._pg_version(url)}")
-        else:
-            continue
+    for database, url in _dashboards.database_urls(args.databases, args.sqlite_path, args.pg_url, notes):
         _dashboards.build(url, args.ratings, args.departments)
         (count, times), kept, k = measure(url)
         time_rows.append((database, count, times))

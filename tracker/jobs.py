@@ -9,10 +9,12 @@ in a crash, a retry whose backoff has passed, a claim whose worker died) and rel
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, current_app
 from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey.api import TaskWrapper
 from huey.exceptions import TaskLockedException
 
 from tracker.extensions import db
@@ -21,7 +23,16 @@ log = logging.getLogger(__name__)
 
 MAX_BATCHES_PER_RUN = 50  # one job sends at most this many batches, then leaves the rest to the next
 
-_queues: dict[tuple, dict] = {}  # per storage: the huey instance and its tasks, made once per process
+@dataclass(frozen=True)
+class Queue:
+    """A huey instance with the tracker's tasks registered on it."""
+
+    huey: Huey
+    send_mail: TaskWrapper
+    sweep: TaskWrapper
+
+
+_queues: dict[tuple, Queue] = {}  # per storage (Redis URL, SQLite path): made once per process
 
 
 def _storage(config) -> tuple:
@@ -35,7 +46,7 @@ def _make_queue(config) -> Huey:
     return SqliteHuey("tracker", filename=config["JOBS_PATH"])
 
 
-def _tasks(config=None) -> dict:
+def _queue(config=None) -> Queue:
     """The queue the configuration names, with its tasks registered."""
     config = config or current_app.config
     found = _queues.get(_storage(config))
@@ -59,14 +70,14 @@ def _tasks(config=None) -> dict:
             except TaskLockedException:
                 log.info("the previous sweep is still running; this one is skipped")
 
-        found = _queues[_storage(config)] = {"huey": huey, "send_mail": send_mail, "sweep": sweep}
+        found = _queues[_storage(config)] = Queue(huey, send_mail, sweep)
     return found
 
 
 def wake_mail() -> None:
     """Ask a worker to send queued mail now."""
     try:
-        _tasks()["send_mail"]()
+        _queue().send_mail()
     except Exception:
         log.warning("could not reach the job queue; queued mail goes out with the next sweep", exc_info=True)
 
@@ -106,9 +117,9 @@ def run_worker(app: Flask, workers: int) -> None:
     """Run a consumer in this process until it is stopped (SIGINT or SIGTERM)."""
     from huey.consumer import Consumer
 
-    tasks = _tasks(app.config)
+    queue = _queue(app.config)
     _worker_app[:] = [app]
-    tasks["sweep"]()  # at start: whatever a stopped or killed worker left is sent now, not at the next minute
+    queue.sweep()  # at start: whatever a stopped or killed worker left is sent now, not at the next minute
     # flush_locks: a worker killed while it held the outbox's lock must not keep it from the next one.
-    Consumer(tasks["huey"], workers=workers, worker_type="thread", periodic=True, check_worker_health=True,
+    Consumer(queue.huey, workers=workers, worker_type="thread", periodic=True, check_worker_health=True,
              flush_locks=True).run()

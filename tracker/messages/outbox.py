@@ -9,6 +9,7 @@ the sweep (remind_due), leaving no trace where none is needed.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -33,7 +34,7 @@ def _locale(user: User) -> str:
 
 
 def _message_id(key: str) -> str:
-    domain = current_app.config["BASE_URL"].split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+    domain = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
     return f"<{key.replace(':', '.')}.{utcnow():%Y%m%d%H%M%S}@{domain}>"
 
 
@@ -138,8 +139,8 @@ def remind_due(now: datetime | None = None) -> int:
     written = 0
     for handoff_id, person_id, sent in due:
         handoff, person = handoffs[handoff_id], people[person_id]
-        if person.is_active and handoff.status == "delivered" and rating_closes_at(handoff) > now and (
-                person in rating_request_recipients(handoff)):
+        if handoff.status == "delivered" and rating_closes_at(handoff) > now and (
+                person in rating_request_recipients(handoff)):  # still active and in the consumer
             written += _ask(person, handoff, now, reminder=sent + 1) is not None
     db.session.flush()
     return written
@@ -174,14 +175,14 @@ def alert_due(now: datetime | None = None) -> int:
         return exists().where(Message.kind == kind, Message.handoff_id == Handoff.id)
 
     crossed = {
-        "due_soon": select(Handoff).where(Handoff.status == "open", Handoff.warn_at <= now, Handoff.warn_at > recent,
-                                          Handoff.due_at > now, ~told("due_soon")),
-        "overdue": select(Handoff).where(Handoff.status == "open", Handoff.due_at <= now, Handoff.due_at > recent,
-                                         ~told("overdue")),
+        "due_soon": select(Handoff.id).where(Handoff.status == "open", Handoff.warn_at <= now,
+                                             Handoff.warn_at > recent, Handoff.due_at > now, ~told("due_soon")),
+        "overdue": select(Handoff.id).where(Handoff.status == "open", Handoff.due_at <= now, Handoff.due_at > recent,
+                                            ~told("overdue")),
     }
     written = 0
     for kind, query in crossed.items():
-        handoffs = _handoffs_to_write_about(set(db.session.scalars(query.with_only_columns(Handoff.id))))
+        handoffs = _handoffs_to_write_about(set(db.session.scalars(query)))
         for handoff in sorted(handoffs.values(), key=lambda h: h.id):
             for person in provider_recipients(handoff):
                 written += _write(f"{kind}:{handoff.id}:{person.id}", kind, person, kind, handoff=handoff,

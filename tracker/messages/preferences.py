@@ -35,7 +35,7 @@ def group_of(kind: str) -> str:
 def choices(user: User) -> dict[str, str]:
     """The person's choice for every group, the default where they made none."""
     stored = user.message_settings or {}
-    return {group: stored.get(group, DEFAULT) if stored.get(group) in CHOICES else DEFAULT for group in GROUPS}
+    return {group: stored[group] if stored.get(group) in CHOICES else DEFAULT for group in GROUPS}
 
 
 def choice_for(user: User, kind: str) -> str:

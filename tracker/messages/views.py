@@ -33,23 +33,16 @@ def index():
     return render_template("messages/index.html", page=page, mailed=bool(current_app.config["MAIL_URL"]))
 
 
-class SettingsForm(FlaskForm):
-    """One choice per group of messages."""
-
-
-def _settings_form(user, data=None) -> FlaskForm:
+def _settings_form(user) -> FlaskForm:
+    """One radio question per group of messages, set to the person's choices."""
     labels = {"mail": _("By mail and here") if current_app.config["MAIL_URL"] else _("Here (and by mail once a "
                                                                                     "mail server is set up)"),
               "app": _("Here only"), "off": _("Not at all")}
-
-    class Form(SettingsForm):
-        pass
-
     current = preferences.choices(user)
-    for group, (_kinds, label) in preferences.GROUPS.items():
-        setattr(Form, group, RadioField(label, choices=[SelectChoice(c, labels[c]) for c in preferences.CHOICES],
-                                        default=current[group], validators=[InputRequired()]))
-    return Form(data=data)
+    fields = {group: RadioField(label, choices=[SelectChoice(c, labels[c]) for c in preferences.CHOICES],
+                                default=current[group], validators=[InputRequired()])
+              for group, (_kinds, label) in preferences.GROUPS.items()}
+    return type("SettingsForm", (FlaskForm,), fields)()
 
 
 @bp.route("/messages/settings", methods=["GET", "POST"])

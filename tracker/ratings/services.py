@@ -120,8 +120,7 @@ def link_target(token: str, signed_in: User | None, now: datetime | None = None)
     Nothing is recorded here: opening a link (as every mail scanner does) only shows the form.
     """
     found = read_token(token)
-    person = link_recipient(token)
-    handoff = db.session.get(Handoff, found[0]) if found else None
+    person, handoff = (db.session.get(User, found[1]), db.session.get(Handoff, found[0])) if found else (None, None)
     if person is None or handoff is None or not person.is_active:
         raise NotFound(_("This rating link is not valid. Open the handoff from your inbox instead."))
     if signed_in is not None and signed_in.id != person.id:

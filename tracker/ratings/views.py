@@ -99,7 +99,6 @@ def rate_from_link(token: str):
     person, handoff = services.link_target(token, signed_in)
     form = RatingForm()
     if form.validate_on_submit():
-        services.link_target(token, signed_in)  # the same person may have rated meanwhile
         services.rate(person, handoff.id, form.satisfaction.data, form.collaboration.data,
                       reasons=form.reasons.data, comment=form.comment.data)
         db.session.commit()
