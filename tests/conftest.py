@@ -214,3 +214,9 @@ def mail_server(mail_server_session):
     mail_server_session.received.clear()
     yield mail_server_session
     mail_server_session.received.clear()
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address():
+    """pytest-httpserver's one HTTP receiver per test process (webhooks, chat) listens on loopback."""
+    return ("127.0.0.1", 0)

@@ -20,6 +20,7 @@ from werkzeug.security import generate_password_hash
 from tests.databases import empty_all_tables
 from tracker.auth import services as auth_services
 from tracker.extensions import db
+from tracker.messages.models import Channel
 from tracker.messages.outbox import request_ratings
 from tracker.messages.preferences import unsubscribe_path
 from tracker.metrics.models import MetricRelease, MetricReleasePair, MetricReleaseTag, MetricReleaseValue
@@ -307,6 +308,8 @@ CALLERS = ("anonymous", "consumer_employee", "other_employee", "provider_lead", 
 
 _fresh = itertools.count(1)  # numbers for the fresh_* objects
 
+DEAD_CHANNEL = "json://127.0.0.1:9/hook"
+
 
 @dataclass
 class SecurityWorld:
@@ -356,6 +359,14 @@ class SecurityWorld:
         person = make_user(department=self.consumer, email=f"fresh{next(_fresh)}.reader@example.test")
         db.session.commit()
         return unsubscribe_path(person, "rating_request")
+
+    def fresh_channel(self) -> int:
+        """A chat channel of the provider whose address answers nothing (the discard port on loopback)."""
+        channel = Channel(department=self.provider, label=f"Channel {next(_fresh)}", address=DEAD_CHANNEL,
+                          shown=DEAD_CHANNEL, locale="en")
+        db.session.add(channel)
+        db.session.commit()
+        return channel.id
 
     def fresh_commitment(self, status: str = "published") -> ServiceCommitment:
         commitment = make_commitment(

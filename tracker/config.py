@@ -12,6 +12,10 @@ MIN_CONFIDENTIALITY_K = 3
 # Reading an open handoff walks its calendar from the due time to now; five years stay inside
 # the per-calendar memo of working days (tracker/calendars/timecalc.py DAY_MEMO_SIZE).
 MAX_LEAD_BACKDATE_DAYS = 5 * 366
+# Chat services a channel may use by default: team chat (Slack, Teams workflows, DingTalk, Feishu,
+# Lark, WeCom, Mattermost, Rocket.Chat, Zulip, Discord, Google Chat, Matrix) and generic webhooks.
+CHAT_SCHEMES = ("slack", "workflows", "workflow", "dingtalk", "feishu", "lark", "wecombot", "mmost",
+                "mmosts", "rocket", "rockets", "zulip", "discord", "gchat", "matrix", "matrixs", "json", "jsons")
 
 
 class ConfigError(RuntimeError):
@@ -36,6 +40,13 @@ def _env_days(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
         return tuple(int(part) for part in raw.split(",") if part.strip())
     except ValueError as exc:
         raise ConfigError(f"{name} must be whole numbers of days separated by commas, got {raw!r}") from exc
+
+
+def _env_list(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return tuple(dict.fromkeys(item.strip().lower() for item in raw.split(",") if item.strip()))
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -139,6 +150,9 @@ class Config:
         # A message claimed by a worker that died is sent again after this long (with the same Message-ID).
         self.MAIL_LEASE_SECONDS = _env_int("TRACKER_MAIL_LEASE_SECONDS", 300)
         self.MAIL_BATCH_SIZE = _env_int("TRACKER_MAIL_BATCH_SIZE", 200)
+        # The chat services a department's channel may use (apprise URL schemes; TRACKER_CHAT_SCHEMES,
+        # comma-separated, narrows or widens the list).
+        self.CHAT_SCHEMES = _env_list("TRACKER_CHAT_SCHEMES", CHAT_SCHEMES)
         # The job queue: huey on SQLite under instance/, or on Redis when REDIS_URL is set.
         self.JOBS_PATH = os.environ.get("TRACKER_JOBS_PATH") or str(INSTANCE_DIR / "jobs.sqlite")
         self.JOBS_ENQUEUE = _env_bool("TRACKER_JOBS_ENQUEUE", True)

@@ -94,12 +94,15 @@ def _in_app(job) -> None:
 
 
 def _send_mail() -> None:
+    """Send queued mail and chat posts, batch after batch, until none is due."""
+    from tracker.messages.chat import deliver_posts
     from tracker.messages.mail import deliver_due
 
-    for _ in range(MAX_BATCHES_PER_RUN):
-        counts = deliver_due()
-        if not counts["sent"] and not counts["failed"]:
-            break
+    for deliver in (deliver_due, deliver_posts):
+        for _ in range(MAX_BATCHES_PER_RUN):
+            counts = deliver()
+            if not counts["sent"] and not counts["failed"]:
+                break
 
 
 def _sweep() -> None:

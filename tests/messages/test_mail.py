@@ -11,7 +11,8 @@ from tests import factories
 from tests.live import free_port
 from tracker.config import ConfigError
 from tracker.extensions import db
-from tracker.messages.mail import backoff, deliver_due, parse_mail_url
+from tracker.messages.delivery import backoff
+from tracker.messages.mail import deliver_due, parse_mail_url
 from tracker.messages.models import Message
 from tracker.types import utcnow
 

@@ -312,6 +312,16 @@ EXPECTED: dict[str, dict[str, dict]] = {
     "admin.messages": {
         "GET": _by(LOGIN, 403, 403, 403, 403, 403, 200),
     },
+    "messages.channels": {  # the provider's: its lead and administrators
+        "GET": _by(LOGIN, 403, 403, 200, 403, 403, 200),
+        "POST": _by(LOGIN, 403, 403, 302, 403, 403, 302),
+    },
+    "messages.test_channel": {
+        "POST": _by(LOGIN, 403, 403, 302, 403, 403, 302),
+    },
+    "messages.remove_channel": {
+        "POST": _by(LOGIN, 403, 403, 302, 403, 403, 302),
+    },
     "ratings.rate": {
         "GET": _by(LOGIN, 200, 404, 403, 404, 403, 403),
         "POST": _by(LOGIN, 302, 404, 403, 404, 403, 403),

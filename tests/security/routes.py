@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from tests import factories
-from tests.factories import MARKER_ID, SecurityWorld
+from tests.factories import DEAD_CHANNEL, MARKER_ID, SecurityWorld
 from tracker.extensions import db
 from tracker.metrics.periods import label
 from tracker.metrics.ranges import finished_starts
@@ -150,6 +150,11 @@ CALLS: dict[tuple[str, str], Call] = {
         "rating_request": "app", "due_soon": "mail", "overdue": "mail"}}),
     ("messages.unsubscribe", "GET"): lambda w, c: (w.fresh_unsubscribe(), {}),
     ("messages.unsubscribe", "POST"): lambda w, c: (w.fresh_unsubscribe(), {}),
+    ("messages.channels", "GET"): _get("/departments/PRV/channels"),
+    ("messages.channels", "POST"): lambda w, c: ("/departments/PRV/channels", {"data": {
+        "label": w.unique("Desk "), "address": DEAD_CHANNEL, "locale": "en"}}),
+    ("messages.test_channel", "POST"): lambda w, c: (f"/departments/PRV/channels/{w.fresh_channel()}/test", {}),
+    ("messages.remove_channel", "POST"): lambda w, c: (f"/departments/PRV/channels/{w.fresh_channel()}/remove", {}),
     ("ratings.rate", "POST"): lambda w, c: (f"/handoffs/{w.fresh_handoff('delivered').id}/rate",
                                             {"data": {"satisfaction": "4", "collaboration": "5", "comment": "ok"}}),
     ("dashboards.matrix", "GET"): _get("/dashboards"),
@@ -305,6 +310,7 @@ GET_URLS = {
     "admin.messages": lambda w, p: ["/admin/messages"],
     "messages.settings": lambda w, p: ["/messages/settings"],
     "messages.unsubscribe": lambda w, p: [w.marker_unsubscribe],
+    "messages.channels": lambda w, p: ["/departments/PRV/channels"],
     "dashboards.matrix": lambda w, p: [*_dashboards("/dashboards", p),
                                        *(f"/dashboards?metric={m}" for m in ("collaboration", "csat", "attainment"))],
     "dashboards.matrix_csv": lambda w, p: [*_dashboards("/dashboards/matrix.csv", p),

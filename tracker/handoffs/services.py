@@ -23,7 +23,8 @@ from tracker.handoffs.checks import (
     published_commitment,
 )
 from tracker.handoffs.lifecycle import handoff_due_at, paused_intervals, version_due_at
-from tracker.messages.outbox import request_ratings
+from tracker.messages.chat import post_about
+from tracker.messages.outbox import ALERT_CATCH_UP, request_ratings
 from tracker.models import (
     MAX_PARTICIPANTS,
     CommitmentVersion,
@@ -167,6 +168,8 @@ def create_handoff(actor: User, commitment: int, consumer: str, title: str, requ
     db.session.add(handoff)
     db.session.flush()
     fairness.audit(actor, handoff, "request", reasons)
+    if requested > now - ALERT_CATCH_UP:  # a request dated days back is no news to the provider's channel
+        post_about(handoff, "new_request")
     return handoff
 
 

@@ -1,11 +1,10 @@
 """Sending the outbox by SMTP: claim a batch, send each message once, record what happened.
 
-A worker claims due messages by writing its own token on them (one UPDATE, so two workers never
-claim the same row), commits, and sends them over one SMTP connection, committing after each
-message: a worker killed mid-batch leaves at most the message in flight unrecorded, and a later
-worker sends that one again after the lease (MAIL_LEASE_SECONDS) with the same Message-ID. A
-refused or failed attempt waits longer each time (one minute, doubling, at most an hour) and is
-given up after MAIL_MAX_ATTEMPTS.
+A worker claims due messages (tracker/messages/delivery.py) and sends them over one SMTP
+connection, committing after each message: a worker killed mid-batch leaves at most the message
+in flight unrecorded, and a later worker sends that one again after the lease
+(MAIL_LEASE_SECONDS) with the same Message-ID. A refused or failed attempt waits longer each time
+and is given up after MAIL_MAX_ATTEMPTS.
 """
 
 from __future__ import annotations
@@ -23,19 +22,20 @@ from email.utils import format_datetime, formataddr, parseaddr
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, text, update
+from sqlalchemy import select, text
 from sqlalchemy.orm import selectinload
 
 from tracker.config import ConfigError
 from tracker.extensions import db
+from tracker.messages.delivery import Outbox
 from tracker.messages.models import Message
 from tracker.messages.preferences import unsubscribe_path
 from tracker.models import User
 from tracker.types import utcnow
 
+MAIL = Outbox(Message, Message.mail_status)
 SCHEMES = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
 TIMEOUT_SECONDS = 30
-MAX_BACKOFF = timedelta(hours=1)
 # smtplib sends bytes as given, so lines end as SMTP wants; headers fold only past SMTP's limit, so
 # that an unsubscribe address stays on one line.
 _WIRE = compat32.clone(linesep="\r\n", max_line_length=998)
@@ -101,35 +101,14 @@ def _connect(server: MailServer) -> smtplib.SMTP:
     return smtp
 
 
-def backoff(attempts: int) -> timedelta:
-    """How long to wait before the next attempt after `attempts` failed ones."""
-    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
-
-
-def _claim(worker: str, now: datetime, limit: int) -> list[int]:
-    """Mark up to `limit` due messages as this worker's; returns their ids."""
-    lease = timedelta(seconds=current_app.config["MAIL_LEASE_SECONDS"])
-    due = or_(and_(Message.mail_status == "queued", or_(Message.next_attempt_at.is_(None),
-                                                        Message.next_attempt_at <= now)),
-              and_(Message.mail_status == "sending", Message.next_attempt_at <= now - lease))
-    ids = db.session.scalars(select(Message.id).where(due).order_by(Message.id).limit(limit)).all()
-    if not ids:
-        return []
-    db.session.execute(update(Message).where(Message.id.in_(ids), due).values(
-        mail_status="sending", claimed_by=worker, next_attempt_at=now))
-    db.session.commit()
-    return list(db.session.scalars(select(Message.id).where(
-        Message.id.in_(ids), Message.claimed_by == worker, Message.mail_status == "sending")))
-
-
 def deliver_due(now: datetime | None = None) -> dict[str, int]:
     """Send the messages that are due, one batch; returns how many were sent and how many failed."""
     config = current_app.config
     if not config["MAIL_URL"]:
         return {"sent": 0, "failed": 0}
     server = parse_mail_url(config["MAIL_URL"])
-    worker = secrets.token_hex(8)
-    ids = _claim(worker, now or utcnow(), config["MAIL_BATCH_SIZE"])
+    ids = MAIL.claim(secrets.token_hex(8), now or utcnow(), config["MAIL_BATCH_SIZE"],
+                     timedelta(seconds=config["MAIL_LEASE_SECONDS"]))
     counts = {"sent": 0, "failed": 0}
     if not ids:
         return counts
@@ -149,12 +128,12 @@ def deliver_due(now: datetime | None = None) -> dict[str, int]:
                     smtp = _connect(server)
                 smtp.sendmail(*mail)
             except (smtplib.SMTPException, OSError) as exc:
-                _failed(message_id, attempts + 1, exc, config["MAIL_MAX_ATTEMPTS"])
+                MAIL.failed(message_id, attempts + 1, f"{type(exc).__name__}: {exc}", config["MAIL_MAX_ATTEMPTS"])
                 counts["failed"] += 1
                 if not isinstance(exc, smtplib.SMTPRecipientsRefused):
                     smtp = _close(smtp)  # the connection may be broken: the next message opens a new one
             else:
-                _record(message_id, mail_status="sent", sent_at=utcnow(), last_error=None)
+                MAIL.sent(message_id)
                 counts["sent"] += 1
             # One commit per message: a worker killed now leaves at most this one to send again.
             db.session.commit()
@@ -165,19 +144,6 @@ def deliver_due(now: datetime | None = None) -> dict[str, int]:
             db.session.execute(text("RESET synchronous_commit"))
             db.session.commit()
     return counts
-
-
-def _record(message_id: int, **values) -> None:
-    db.session.connection().execute(update(Message).where(Message.id == message_id).values(**values))
-
-
-def _failed(message_id: int, attempts: int, exc: Exception, max_attempts: int) -> None:
-    error = f"{type(exc).__name__}: {exc}"[:300]
-    if attempts >= max_attempts:
-        _record(message_id, attempts=attempts, last_error=error, mail_status="failed")
-    else:
-        _record(message_id, attempts=attempts, last_error=error, mail_status="queued",
-                next_attempt_at=utcnow() + backoff(attempts))
 
 
 def _close(smtp: smtplib.SMTP | None) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
-from tracker.models import _in
+from tracker.models import LOCALES, _in
 from tracker.types import UTCDateTime, utcnow
 
 MESSAGE_KINDS = ("rating_request", "rating_reminder", "due_soon", "overdue")
@@ -62,4 +62,66 @@ class Message(db.Model):
     last_error: Mapped[str | None] = mapped_column(String(300))
 
     recipient = relationship("User")
+    handoff = relationship("Handoff")
+
+
+# What a department's chat channels are told: a new request to the department, a handoff of it
+# due soon or overdue. Posts go to the whole channel, so none carries a person's link.
+POST_KINDS = ("new_request", "due_soon", "overdue")
+# queued: waiting for (another) attempt; sending: claimed by a worker; sent: the chat service
+# accepted it; failed: given up after the last attempt.
+POST_STATUSES = ("queued", "sending", "sent", "failed")
+
+
+class Channel(db.Model):
+    """A chat channel of a department, by its address in apprise's URL form (a secret: never shown back)."""
+
+    __tablename__ = "chat_channels"
+    __table_args__ = (
+        CheckConstraint("length(label) between 1 and 100", name="label_length"),
+        CheckConstraint(_in("locale", LOCALES), name="locale_valid"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(100))
+    # The address holds the service's token or webhook secret: it is read by the worker only.
+    address: Mapped[str] = mapped_column(Text)
+    # The same address with its secrets masked (apprise's privacy form): what pages show.
+    shown: Mapped[str] = mapped_column(String(500))
+    locale: Mapped[str] = mapped_column(String(8))  # the language its posts are written in
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    department = relationship("Department")
+
+
+class ChannelPost(db.Model):
+    """One post to one channel, as it is sent: a title and a plain-text body, in the company's language."""
+
+    __tablename__ = "channel_posts"
+    __table_args__ = (
+        CheckConstraint(_in("kind", POST_KINDS), name="kind_valid"),
+        CheckConstraint(_in("status", POST_STATUSES), name="status_valid"),
+        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        Index("ix_channel_posts_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # "new_request:<handoff>:<channel>": writing it twice fails.
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[int] = mapped_column(ForeignKey("chat_channels.id", ondelete="CASCADE"), index=True)
+    handoff_id: Mapped[int | None] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+
+    channel = relationship("Channel")
     handoff = relationship("Handoff")

@@ -13,19 +13,20 @@ from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import event, exists, func, select
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import aliased, selectinload
 
 from tracker.extensions import db
 from tracker.handoffs.lifecycle import handoff_warn_at
+from tracker.messages.chat import post_about
 from tracker.messages.models import Message
 from tracker.messages.preferences import choice_for
+from tracker.messages.wake import wake_after_commit
 from tracker.models import CommitmentVersion, Handoff, Rating, User
 from tracker.ratings.links import link_path
 from tracker.ratings.window import rating_closes_at, window
 from tracker.types import utcnow
 
-_WAKE = "wake_mail_worker"
 _request = aliased(Message)
 
 
@@ -58,7 +59,7 @@ def _write(key: str, kind: str, recipient: User, template: str, handoff: Handoff
                       mail_status="queued" if mailed else "kept", created_at=at or utcnow())
     db.session.add(message)
     if mailed:
-        db.session.info[_WAKE] = True
+        wake_after_commit()
     return message
 
 
@@ -187,21 +188,6 @@ def alert_due(now: datetime | None = None) -> int:
             for person in provider_recipients(handoff):
                 written += _write(f"{kind}:{handoff.id}:{person.id}", kind, person, kind, handoff=handoff,
                                   action_url=f"{current_app.config['BASE_URL']}/handoffs/{handoff.id}") is not None
+            post_about(handoff, kind, now)
     db.session.flush()
     return written
-
-
-# -- waking the worker -----------------------------------------------------------------------
-
-@event.listens_for(Session, "after_commit")
-def _wake_worker(session: Session) -> None:
-    """After a commit that queued mail, ask the worker to send it now (its minute sweep would anyway)."""
-    if session.info.pop(_WAKE, False) and current_app.config["JOBS_ENQUEUE"]:
-        from tracker.jobs import wake_mail
-
-        wake_mail()
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_wake(session: Session) -> None:
-    session.info.pop(_WAKE, None)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import RadioField
+from wtforms import PasswordField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, Length
 
-from tracker.errors import NotFound
+from tracker.departments.services import get_by_code
+from tracker.errors import DomainError, NotFound
 from tracker.extensions import csrf, db
-from tracker.messages import preferences, services
+from tracker.messages import chat, preferences, services
 from tracker.ratings.services import may_rate, own_rating
+from tracker.web.forms import flash_errors
 
 bp = Blueprint("messages", __name__)
 
@@ -86,3 +89,65 @@ def detail(message_id: int):
         action_url, action_label = url_for("handoffs.detail", handoff_id=message.handoff_id), _("Open the handoff")
     return render_template("messages/detail.html", message=message, mail_status=mail_status_label(
         message.mail_status), action_url=action_url, action_label=action_label)
+
+
+# -- a department's chat channels ------------------------------------------------------------
+
+class ChannelForm(FlaskForm):
+    label = StringField(_l("Name"), validators=[InputRequired(), Length(max=100)])
+    # A password field: what is typed is not shown again, not even after a refused submit.
+    address = PasswordField(_l("Address"), validators=[InputRequired(), Length(max=chat.MAX_ADDRESS)])
+    locale = SelectField(_l("Language of the posts"), choices=[SelectChoice("en", "English"),
+                                                               SelectChoice("zh", "简体中文")])
+
+
+@bp.route("/departments/<string:code>/channels", methods=["GET", "POST"])
+def channels(code: str):
+    """The department's chat channels: add, try, remove (its leads and administrators)."""
+    department = get_by_code(code[:16])
+    chat.require_manager(current_user, department)
+    form = ChannelForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            channel = chat.add_channel(current_user, department, form.label.data, form.address.data,
+                                       form.locale.data)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            flash_errors(form, exc)
+            status = 422
+        else:
+            flash(_("The channel %(label)s is added. Send it a test to see that posts arrive.", label=channel.label),
+                  "success")
+            return redirect(url_for("messages.channels", code=department.code))
+    elif form.errors:
+        status = 422
+    return render_template("messages/channels.html", department=department, form=form,
+                           channels=chat.channels_of(department), counts=chat.post_counts(department),
+                           schemes=current_app.config["CHAT_SCHEMES"]), status
+
+
+@bp.route("/departments/<string:code>/channels/<int(max=2147483647):channel_id>/test", methods=["POST"])
+def test_channel(code: str, channel_id: int):
+    department = get_by_code(code[:16])
+    channel = chat.get_channel(current_user, department, channel_id)
+    problem = chat.test_channel(current_user, channel)
+    db.session.commit()
+    if problem is None:
+        flash(_("The test was posted to %(label)s.", label=channel.label), "success")
+    else:
+        flash(_("The test could not be posted to %(label)s: %(problem)s", label=channel.label, problem=problem),
+              "error")
+    return redirect(url_for("messages.channels", code=department.code))
+
+
+@bp.route("/departments/<string:code>/channels/<int(max=2147483647):channel_id>/remove", methods=["POST"])
+def remove_channel(code: str, channel_id: int):
+    department = get_by_code(code[:16])
+    channel = chat.get_channel(current_user, department, channel_id)
+    label = channel.label
+    chat.remove_channel(current_user, channel)
+    db.session.commit()
+    flash(_("The channel %(label)s is removed.", label=label), "success")
+    return redirect(url_for("messages.channels", code=department.code))
