@@ -3,7 +3,8 @@
 `flask --app wsgi worker` runs a consumer; `make run` starts one beside the web server. The web
 processes only enqueue (a commit that queued mail wakes the worker); the worker runs every job in
 an application context of its own. Every minute it also sweeps: mail that is due (a wake-up lost
-in a crash, a retry whose backoff has passed, a claim whose worker died) and releases that fell due.
+in a crash, a retry whose backoff has passed, a claim whose worker died) and releases that fell due;
+every hour it looks for error budgets that burn too fast.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class Queue:
     huey: Huey
     send_mail: TaskWrapper
     sweep: TaskWrapper
+    budgets: TaskWrapper
 
 
 _queues: dict[tuple, Queue] = {}  # per storage (Redis URL, SQLite path): made once per process
@@ -70,7 +72,13 @@ def _queue(config=None) -> Queue:
             except TaskLockedException:
                 log.info("the previous sweep is still running; this one is skipped")
 
-        found = _queues[_storage(config)] = Queue(huey, send_mail, sweep)
+        # Hourly, as burn windows are counted in working days; held off by a sweep, tried again soon.
+        @huey.periodic_task(crontab(minute="5"), retries=10, retry_delay=30)
+        def budgets() -> None:
+            with outbox:
+                _in_app(_budgets)
+
+        found = _queues[_storage(config)] = Queue(huey, send_mail, sweep, budgets)
     return found
 
 
@@ -116,6 +124,14 @@ def _sweep() -> None:
     release_due()
 
 
+def _budgets() -> None:
+    from tracker.messages.budget import alert_budgets
+
+    alert_budgets()
+    db.session.commit()
+    _send_mail()
+
+
 def run_worker(app: Flask, workers: int) -> None:
     """Run a consumer in this process until it is stopped (SIGINT or SIGTERM)."""
     from huey.consumer import Consumer
@@ -123,6 +139,7 @@ def run_worker(app: Flask, workers: int) -> None:
     queue = _queue(app.config)
     _worker_app[:] = [app]
     queue.sweep()  # at start: whatever a stopped or killed worker left is sent now, not at the next minute
+    queue.budgets()  # and budgets are looked at now, not at the next hour
     # flush_locks: a worker killed while it held the outbox's lock must not keep it from the next one.
     Consumer(queue.huey, workers=workers, worker_type="thread", periodic=True, check_worker_health=True,
              flush_locks=True).run()

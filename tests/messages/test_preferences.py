@@ -40,11 +40,11 @@ def test_the_settings_page_saves_the_choices_and_refuses_unknown_ones(client, lo
     page = client.get("/messages/settings")
     assert page.status_code == 200
     assert 'value="off"' in page.get_data(as_text=True)
-    saved = client.post("/messages/settings", data={"rating_request": "app", "due_soon": "mail", "overdue": "off"})
+    saved = client.post("/messages/settings", data={"rating_request": "app", "due_soon": "mail", "overdue": "off", "budget": "app"})
     assert saved.status_code == 302
     db.session.expire_all()
-    assert choices(person) == {"rating_request": "app", "due_soon": "mail", "overdue": "off"}
-    refused = client.post("/messages/settings", data={"rating_request": "loud", "due_soon": "mail", "overdue": "off"})
+    assert choices(person) == {"rating_request": "app", "due_soon": "mail", "overdue": "off", "budget": "app"}
+    refused = client.post("/messages/settings", data={"rating_request": "loud", "due_soon": "mail", "overdue": "off", "budget": "app"})
     assert refused.status_code == 422 and "is-invalid" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert choices(person)["rating_request"] == "app"  # nothing half-written
@@ -66,7 +66,7 @@ def test_mail_carries_one_click_unsubscribe_which_works_without_signing_in(make_
     # What a mail program sends for the one click: a POST, no form token, no session.
     assert client.post(path, data={"List-Unsubscribe": "One-Click"}).status_code == 200
     db.session.expire_all()
-    assert choices(person) == {"rating_request": "app", "due_soon": "mail", "overdue": "mail"}
+    assert choices(person) == {"rating_request": "app", "due_soon": "mail", "overdue": "mail", "budget": "mail"}
     _deliver(world, person)
     assert _statuses(person).count("kept") == 1  # the next request stays in the tracker
 

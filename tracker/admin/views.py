@@ -25,7 +25,8 @@ NO_DEPARTMENT = _l("None (administrators only)")
 # The services' field names that the people forms call otherwise.
 FORM_FIELDS = {"department_code": "department"}
 MESSAGE_KIND_NAMES = {"rating_request": _l("Rating requests"), "due_soon": _l("Handoffs due soon"),
-                      "overdue": _l("Handoffs overdue")}
+                      "overdue": _l("Handoffs overdue"), "budget_fast": _l("Error budgets burning fast"),
+                      "budget_slow": _l("Error budgets burning")}
 
 
 @bp.before_request

@@ -294,6 +294,21 @@ def working_days(spec: CalendarSpec, start: date, count: int) -> list[date]:
     return found
 
 
+def working_days_back(spec: CalendarSpec, end: date, count: int) -> list[date]:
+    """List the last `count` working days up to `end`, inclusive, oldest first (windows that end now)."""
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise ValueError(f"count: expected a positive integer, got {count!r}")
+    found: list[date] = []
+    day = end
+    while len(found) < count:
+        if spec.is_working_day(day):
+            found.append(day)
+        elif (end - day).days > _HORIZON_DAYS:
+            raise ValueError(f"spec: no working day in the {_HORIZON_DAYS} days up to {end.isoformat()}")
+        day -= timedelta(days=1)
+    return found[::-1]
+
+
 class _Calendar:
     """A spec made fast to query: its time zone loaded and working intervals memoised per day."""
 

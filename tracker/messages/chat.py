@@ -127,24 +127,30 @@ def test_channel(actor: User, channel: Channel) -> str | None:
 
 # -- posting ---------------------------------------------------------------------------------
 
-def post_about(handoff: Handoff, kind: str, at: datetime | None = None) -> int:
-    """Write a post about the handoff to each channel of its provider, once per channel; returns how many."""
+def post_to_department(department_id: int, kind: str, key: str, template: str, at: datetime | None = None,
+                       handoff: Handoff | None = None, **context) -> int:
+    """Write a post to each channel of the department, once per key and channel; returns how many."""
     written = 0
-    for channel in db.session.scalars(select(Channel).where(Channel.department_id == handoff.provider_id)):
-        key = f"{kind}:{handoff.id}:{channel.id}"
-        if db.session.scalar(select(ChannelPost.id).where(ChannelPost.key == key)) is not None:
+    for channel in db.session.scalars(select(Channel).where(Channel.department_id == department_id)):
+        channel_key = f"{key}:{channel.id}"
+        if db.session.scalar(select(ChannelPost.id).where(ChannelPost.key == channel_key)) is not None:
             continue
-        action_url = f"{current_app.config['BASE_URL']}/handoffs/{handoff.id}"
         with force_locale(channel.locale):
-            title = render_template("messages/chat/handoff.subject.txt", kind=kind, handoff=handoff).strip()
-            body = render_template("messages/chat/handoff.txt", kind=kind, handoff=handoff,
-                                   action_url=action_url).strip()
-        db.session.add(ChannelPost(key=key, kind=kind, channel=channel, handoff=handoff, title=title[:300],
+            title = render_template(f"messages/chat/{template}.subject.txt", kind=kind, handoff=handoff,
+                                    **context).strip()
+            body = render_template(f"messages/chat/{template}.txt", kind=kind, handoff=handoff, **context).strip()
+        db.session.add(ChannelPost(key=channel_key, kind=kind, channel=channel, handoff=handoff, title=title[:300],
                                    body=body, status="queued", created_at=at or utcnow()))
         written += 1
     if written:
         wake_after_commit()
     return written
+
+
+def post_about(handoff: Handoff, kind: str, at: datetime | None = None) -> int:
+    """Tell the provider's channels of a new request, or of a handoff due soon or overdue."""
+    return post_to_department(handoff.provider_id, kind, f"{kind}:{handoff.id}", "handoff", at, handoff=handoff,
+                              action_url=f"{current_app.config['BASE_URL']}/handoffs/{handoff.id}")
 
 
 # -- sending (the worker) --------------------------------------------------------------------

@@ -17,7 +17,7 @@ from tracker.extensions import db
 from tracker.models import LOCALES, _in
 from tracker.types import UTCDateTime, utcnow
 
-MESSAGE_KINDS = ("rating_request", "rating_reminder", "due_soon", "overdue")
+MESSAGE_KINDS = ("rating_request", "rating_reminder", "due_soon", "overdue", "budget_fast", "budget_slow")
 # Kinds whose existence says something of what the recipient did (a reminder goes only to someone who
 # has not rated): nobody but the recipient learns of them, not even how many there are.
 PRIVATE_KINDS = ("rating_reminder",)
@@ -66,8 +66,9 @@ class Message(db.Model):
 
 
 # What a department's chat channels are told: a new request to the department, a handoff of it
-# due soon or overdue. Posts go to the whole channel, so none carries a person's link.
-POST_KINDS = ("new_request", "due_soon", "overdue")
+# due soon or overdue, a commitment of it whose error budget burns fast. Posts go to the whole
+# channel, so none carries a person's link.
+POST_KINDS = ("new_request", "due_soon", "overdue", "budget_fast", "budget_slow")
 # queued: waiting for (another) attempt; sending: claimed by a worker; sent: the chat service
 # accepted it; failed: given up after the last attempt.
 POST_STATUSES = ("queued", "sending", "sent", "failed")

@@ -39,7 +39,7 @@ def _message_id(key: str) -> str:
     return f"<{key.replace(':', '.')}.{utcnow():%Y%m%d%H%M%S}@{domain}>"
 
 
-def _write(key: str, kind: str, recipient: User, template: str, handoff: Handoff | None = None,
+def write_message(key: str, kind: str, recipient: User, template: str, handoff: Handoff | None = None,
            action_url: str | None = None, at: datetime | None = None, **context) -> Message | None:
     """Write one message in the recipient's language, unless a message with this key exists."""
     choice = choice_for(recipient, kind)
@@ -86,7 +86,7 @@ def _ask(person: User, handoff: Handoff, at: datetime, reminder: int = 0) -> Mes
         return None
     kind, key = ("rating_reminder", f"rating_reminder:{handoff.id}:{person.id}:{reminder}") if reminder else (
         "rating_request", f"rating_request:{handoff.id}:{person.id}")
-    return _write(key, kind, person, "rating_request", handoff=handoff, at=at, reminder=reminder,
+    return write_message(key, kind, person, "rating_request", handoff=handoff, at=at, reminder=reminder,
                   action_url=current_app.config["BASE_URL"] + link_path(person, handoff),
                   closes_at=rating_closes_at(handoff))
 
@@ -153,14 +153,18 @@ def remind_due(now: datetime | None = None) -> int:
 ALERT_CATCH_UP = timedelta(days=2)
 
 
-def provider_recipients(handoff: Handoff) -> list[User]:
-    """Who hears that a handoff is due soon or overdue: its commitment's owner, else the provider's leads."""
-    owner = handoff.version.owner
-    if owner is not None and owner.is_active and owner.department_id == handoff.provider_id:
+def owner_or_leads(owner: User | None, provider_id: int) -> list[User]:
+    """A commitment's owner while active in the provider, else the provider's active leads."""
+    if owner is not None and owner.is_active and owner.department_id == provider_id:
         return [owner]
     return list(db.session.scalars(select(User).where(
-        User.department_id == handoff.provider_id, User.role == "lead", User.active.is_(True),
+        User.department_id == provider_id, User.role == "lead", User.active.is_(True),
         User.erased_at.is_(None)).order_by(User.id)))
+
+
+def provider_recipients(handoff: Handoff) -> list[User]:
+    """Who hears that a handoff is due soon or overdue: its commitment's owner, else the provider's leads."""
+    return owner_or_leads(handoff.version.owner, handoff.provider_id)
 
 
 def alert_due(now: datetime | None = None) -> int:
@@ -186,7 +190,7 @@ def alert_due(now: datetime | None = None) -> int:
         handoffs = _handoffs_to_write_about(set(db.session.scalars(query)))
         for handoff in sorted(handoffs.values(), key=lambda h: h.id):
             for person in provider_recipients(handoff):
-                written += _write(f"{kind}:{handoff.id}:{person.id}", kind, person, kind, handoff=handoff,
+                written += write_message(f"{kind}:{handoff.id}:{person.id}", kind, person, kind, handoff=handoff,
                                   action_url=f"{current_app.config['BASE_URL']}/handoffs/{handoff.id}") is not None
             post_about(handoff, kind, now)
     db.session.flush()

@@ -22,6 +22,7 @@ GROUPS = {  # group -> the kinds of message it holds, and what it is called on t
                        _l("Requests to rate what your department received, and their reminders")),
     "due_soon": (("due_soon",), _l("Handoffs of your department that are due soon")),
     "overdue": (("overdue",), _l("Handoffs of your department that are overdue")),
+    "budget": (("budget_fast", "budget_slow"), _l("Commitments you own or lead whose error budget burns fast")),
 }
 CHOICES = ("mail", "app", "off")
 DEFAULT = "mail"

@@ -87,6 +87,8 @@ def detail(message_id: int):
             action_url, action_label = url_for("ratings.rate", handoff_id=message.handoff_id), _("Rate it")
     if message.kind in ("due_soon", "overdue") and message.handoff is not None:
         action_url, action_label = url_for("handoffs.detail", handoff_id=message.handoff_id), _("Open the handoff")
+    if message.kind in ("budget_fast", "budget_slow"):
+        action_url, action_label = message.action_url, _("Open the commitment")
     return render_template("messages/detail.html", message=message, mail_status=mail_status_label(
         message.mail_status), action_url=action_url, action_label=action_label)
 
