@@ -40,11 +40,12 @@ def test_the_settings_page_saves_the_choices_and_refuses_unknown_ones(client, lo
     page = client.get("/messages/settings")
     assert page.status_code == 200
     assert 'value="off"' in page.get_data(as_text=True)
-    saved = client.post("/messages/settings", data={"rating_request": "app", "due_soon": "mail", "overdue": "off", "budget": "app"})
+    wanted = {"rating_request": "app", "due_soon": "mail", "overdue": "off", "budget": "app"}
+    saved = client.post("/messages/settings", data=wanted)
     assert saved.status_code == 302
     db.session.expire_all()
-    assert choices(person) == {"rating_request": "app", "due_soon": "mail", "overdue": "off", "budget": "app"}
-    refused = client.post("/messages/settings", data={"rating_request": "loud", "due_soon": "mail", "overdue": "off", "budget": "app"})
+    assert choices(person) == wanted
+    refused = client.post("/messages/settings", data={**wanted, "rating_request": "loud"})
     assert refused.status_code == 422 and "is-invalid" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert choices(person)["rating_request"] == "app"  # nothing half-written
