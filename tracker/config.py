@@ -42,6 +42,16 @@ def _env_days(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
         raise ConfigError(f"{name} must be whole numbers of days separated by commas, got {raw!r}") from exc
 
 
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+
+
 def _env_list(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
     raw = os.environ.get(name)
     if raw is None:
@@ -123,6 +133,9 @@ class Config:
         self.REMINDER_DAYS = _env_days("TRACKER_REMINDER_DAYS", (3, 7))
         # Rating requests one person gets in seven days, across all providers; reminders count too.
         self.REQUESTS_PER_WEEK = _env_int("TRACKER_REQUESTS_PER_WEEK", 10)
+        # Of a person's further requests about one commitment within the rating window, the share
+        # that is sent (the first is always sent): 1 asks about every handoff.
+        self.SAMPLE_RATE = _env_float("TRACKER_SAMPLE_RATE", 1.0)
         # A closed period is released this long after it ends (writes begun before the end finish first).
         self.RELEASE_DELAY_MINUTES = _env_int("TRACKER_RELEASE_DELAY_MINUTES", 15)
         # How far back a request or event time may be dated: by anyone, and by the provider's lead,
@@ -173,6 +186,8 @@ class Config:
                               "within the rating window (TRACKER_RATING_WINDOW_DAYS); empty sends no reminder")
         if self.RATING_BY not in ("department", "asked"):
             raise ConfigError(f"TRACKER_RATING_BY must be department or asked, got {self.RATING_BY!r}")
+        if not 0 < self.SAMPLE_RATE <= 1:
+            raise ConfigError(f"TRACKER_SAMPLE_RATE must be above 0 and at most 1, got {self.SAMPLE_RATE}")
         if self.REQUESTS_PER_WEEK < 1:
             raise ConfigError("TRACKER_REQUESTS_PER_WEEK must be at least 1")
         if not 0 <= self.BACKDATE_DAYS <= self.LEAD_BACKDATE_DAYS <= MAX_LEAD_BACKDATE_DAYS:

@@ -115,13 +115,18 @@ def _send_mail() -> None:
 
 def _sweep() -> None:
     from tracker.messages.outbox import alert_due, remind_due
+    from tracker.messages.satisfaction import alert_drops
     from tracker.metrics.releases import release_due
 
     remind_due()
     alert_due()
     db.session.commit()
     _send_mail()
-    release_due()
+    released = release_due()
+    if released:
+        alert_drops(released)
+        db.session.commit()
+        _send_mail()
 
 
 def _budgets() -> None:

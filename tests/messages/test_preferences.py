@@ -40,7 +40,8 @@ def test_the_settings_page_saves_the_choices_and_refuses_unknown_ones(client, lo
     page = client.get("/messages/settings")
     assert page.status_code == 200
     assert 'value="off"' in page.get_data(as_text=True)
-    wanted = {"rating_request": "app", "due_soon": "mail", "overdue": "off", "budget": "app"}
+    wanted = {"rating_request": "app", "due_soon": "mail", "overdue": "off", "budget": "app",
+              "satisfaction_drop": "off"}
     saved = client.post("/messages/settings", data=wanted)
     assert saved.status_code == 302
     db.session.expire_all()
@@ -67,7 +68,8 @@ def test_mail_carries_one_click_unsubscribe_which_works_without_signing_in(make_
     # What a mail program sends for the one click: a POST, no form token, no session.
     assert client.post(path, data={"List-Unsubscribe": "One-Click"}).status_code == 200
     db.session.expire_all()
-    assert choices(person) == {"rating_request": "app", "due_soon": "mail", "overdue": "mail", "budget": "mail"}
+    assert choices(person) == {"rating_request": "app", "due_soon": "mail", "overdue": "mail", "budget": "mail",
+                               "satisfaction_drop": "mail"}
     _deliver(world, person)
     assert _statuses(person).count("kept") == 1  # the next request stays in the tracker
 

@@ -147,7 +147,8 @@ CALLS: dict[tuple[str, str], Call] = {
     ("admin.messages", "GET"): _get("/admin/messages"),
     ("messages.settings", "GET"): _get("/messages/settings"),
     ("messages.settings", "POST"): lambda w, c: ("/messages/settings", {"data": {
-        "rating_request": "app", "due_soon": "mail", "overdue": "mail", "budget": "mail"}}),
+        "rating_request": "app", "due_soon": "mail", "overdue": "mail", "budget": "mail",
+        "satisfaction_drop": "mail"}}),
     ("messages.unsubscribe", "GET"): lambda w, c: (w.fresh_unsubscribe(), {}),
     ("messages.unsubscribe", "POST"): lambda w, c: (w.fresh_unsubscribe(), {}),
     ("messages.channels", "GET"): _get("/departments/PRV/channels"),

@@ -8,6 +8,7 @@ the sweep (remind_due), leaving no trace where none is needed.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -75,12 +76,40 @@ def _received_this_week(person: User, kinds: tuple[str, ...], now: datetime) -> 
         Message.recipient_id == person.id, Message.kind.in_(kinds), Message.created_at > now - timedelta(days=7)))
 
 
+def _sample_point(handoff: Handoff, person: User) -> float:
+    """A fixed number in [0, 1) for a handoff and a person: the same decision however often it is made."""
+    digest = hashlib.sha256(f"sample:{handoff.id}:{person.id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2 ** 64
+
+
+def _sampled_out(person: User, handoff: Handoff, at: datetime) -> bool:
+    """True when a busy pair's request to this person is left out of the sample (TRACKER_SAMPLE_RATE).
+
+    Only repeats are sampled: someone not yet asked about this commitment for their department
+    within the rating window is always asked, so a thin pair asks every distinct person it can
+    and reaches k raters when its people answer. The decision reads earlier requests only, never
+    ratings, so whether someone was asked says nothing of what anyone rated.
+    """
+    rate = current_app.config["SAMPLE_RATE"]
+    if rate >= 1:
+        return False
+    asked_before = db.session.scalar(
+        select(Message.id).join(Handoff, Message.handoff_id == Handoff.id).join(Handoff.version).where(
+            Message.recipient_id == person.id, Message.kind == "rating_request",
+            Handoff.consumer_id == handoff.consumer_id,
+            CommitmentVersion.commitment_id == handoff.version.commitment_id,
+            Message.created_at > at - window()).limit(1))
+    return asked_before is not None and _sample_point(handoff, person) >= rate
+
+
 def _ask(person: User, handoff: Handoff, at: datetime, reminder: int = 0) -> Message | None:
     """Write a request (reminder 0) or the reminder-th reminder to rate, within the weekly cap.
 
     The cap on requests counts requests only: reminders go to those who have not rated, so letting
     them hold a later request back would make the requests everyone may count depend on ratings.
     """
+    if not reminder and _sampled_out(person, handoff, at):
+        return None
     counted = ("rating_request",) if not reminder else ("rating_request", "rating_reminder")
     if _received_this_week(person, counted, at) >= current_app.config["REQUESTS_PER_WEEK"]:
         return None

@@ -23,6 +23,8 @@ GROUPS = {  # group -> the kinds of message it holds, and what it is called on t
     "due_soon": (("due_soon",), _l("Handoffs of your department that are due soon")),
     "overdue": (("overdue",), _l("Handoffs of your department that are overdue")),
     "budget": (("budget_fast", "budget_slow"), _l("Commitments you own or lead whose error budget burns fast")),
+    "satisfaction_drop": (("satisfaction_drop",), _l("Drops in your department's satisfaction, once a month is "
+                                                     "released")),
 }
 CHOICES = ("mail", "app", "off")
 DEFAULT = "mail"

@@ -89,6 +89,8 @@ def detail(message_id: int):
         action_url, action_label = url_for("handoffs.detail", handoff_id=message.handoff_id), _("Open the handoff")
     if message.kind in ("budget_fast", "budget_slow"):
         action_url, action_label = message.action_url, _("Open the commitment")
+    if message.kind == "satisfaction_drop":
+        action_url, action_label = message.action_url, _("Open the pair")
     return render_template("messages/detail.html", message=message, mail_status=mail_status_label(
         message.mail_status), action_url=action_url, action_label=action_label)
 

@@ -422,27 +422,50 @@ def flows(user: User, prange: PeriodRange) -> list[dict]:
                    for p, c, n in db.session.execute(query)), key=lambda f: (-f["handoffs"], f["provider"]))
 
 
+@dataclass(frozen=True)
+class PairChange:
+    """One pair's released metric in a period and the one before, and the change with its interval."""
+
+    provider_id: int
+    consumer_id: int
+    before: stats.Interval
+    after: stats.Interval
+    change: stats.Interval
+    n_before: int
+    n_after: int
+
+    @property
+    def is_change(self) -> bool:
+        return stats.is_change(self.change)
+
+
+def pair_changes(kind: str, current: dt.date, metric: str, *conditions) -> list[PairChange]:
+    """The change of every pair shown in both the period and the one before (released values only)."""
+    previous = periods.previous_start(current, kind)
+    released = Released(kind, (previous, current), MetricReleaseValue.provider_id > 0,
+                        MetricReleaseValue.consumer_id > 0, *conditions)
+    found = []
+    for _, p, c in released.scopes(current):
+        before, after = released.sums(previous, p, c), released.sums(current, p, c)
+        if before is None or after is None:
+            continue
+        a, b = interval_of(before, metric), interval_of(after, metric)
+        found.append(PairChange(p, c, a, b, stats.difference_interval(a, before.n, b, after.n), before.n, after.n))
+    return found
+
+
 def movers(user: User, kind: str, when: str | None = None, metric: str = "satisfaction", limit: int = 20) -> dict:
     """Pairs whose metric changed most against the previous period, with the change's interval."""
     if metric not in ("satisfaction", "collaboration"):
         raise InvalidInput("Choose satisfaction or collaboration.", field="metric")
     current = period_range(kind, when, when).first
     previous = periods.previous_start(current, kind)
-    own = visible_department(user)
-    released = Released(kind, (previous, current), MetricReleaseValue.provider_id > 0,
-                        MetricReleaseValue.consumer_id > 0, pair_filter(MetricReleaseValue, own))
     names = {d.id: d.code for d in _departments().values()}
-    result = []
-    for _, p, c in released.scopes(current):
-        before, after = released.sums(previous, p, c), released.sums(current, p, c)
-        if before is None or after is None:
-            continue
-        a, b = interval_of(before, metric), interval_of(after, metric)
-        change = stats.difference_interval(a, before.n, b, after.n)
-        result.append({"provider": names[p], "consumer": names[c], "before": round(a.value, 4),
-                       "after": round(b.value, 4), "change": round(change.value, 4), "low": round(change.low, 4),
-                       "high": round(change.high, 4), "is_change": stats.is_change(change),
-                       "n_before": before.n, "n_after": after.n})
+    result = [{"provider": names[m.provider_id], "consumer": names[m.consumer_id], "before": round(m.before.value, 4),
+               "after": round(m.after.value, 4), "change": round(m.change.value, 4), "low": round(m.change.low, 4),
+               "high": round(m.change.high, 4), "is_change": m.is_change, "n_before": m.n_before,
+               "n_after": m.n_after}
+              for m in pair_changes(kind, current, metric, pair_filter(MetricReleaseValue, visible_department(user)))]
     result.sort(key=lambda m: (not m["is_change"], -abs(m["change"]), m["provider"], m["consumer"]))
     return {"period": periods.label(current, kind), "previous": periods.label(previous, kind), "metric": metric,
             "movers": result[:limit]}
