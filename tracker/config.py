@@ -136,6 +136,8 @@ class Config:
         # Of a person's further requests about one commitment within the rating window, the share
         # that is sent (the first is always sent): 1 asks about every handoff.
         self.SAMPLE_RATE = _env_float("TRACKER_SAMPLE_RATE", 1.0)
+        # Mail and chat wait for the recipient's working time (tracker/messages/quiet.py).
+        self.QUIET_HOURS = _env_bool("TRACKER_QUIET_HOURS", True)
         # A closed period is released this long after it ends (writes begun before the end finish first).
         self.RELEASE_DELAY_MINUTES = _env_int("TRACKER_RELEASE_DELAY_MINUTES", 15)
         # How far back a request or event time may be dated: by anyone, and by the provider's lead,
@@ -237,6 +239,7 @@ class TestingConfig(Config):
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("TRACKER_TEST_DATABASE_URL", "sqlite://")
         self.MAIL_URL = os.environ.get("TRACKER_TEST_MAIL_URL") or None  # never a developer's own server
         self.JOBS_ENQUEUE = False  # tests run the worker's functions themselves, or a worker of their own
+        self.QUIET_HOURS = _env_bool("TRACKER_QUIET_HOURS", False)  # mail at any hour, unless a test says otherwise
 
 
 CONFIGS = {"development": DevelopmentConfig, "production": ProductionConfig, "testing": TestingConfig}

@@ -316,6 +316,9 @@ EXPECTED: dict[str, dict[str, dict]] = {
         "GET": _by(LOGIN, 403, 403, 200, 403, 403, 200),
         "POST": _by(LOGIN, 403, 403, 302, 403, 403, 302),
     },
+    "messages.department_hours": {
+        "POST": _by(LOGIN, 403, 403, 302, 403, 403, 302),
+    },
     "messages.test_channel": {
         "POST": _by(LOGIN, 403, 403, 302, 403, 403, 302),
     },

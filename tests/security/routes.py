@@ -154,6 +154,8 @@ CALLS: dict[tuple[str, str], Call] = {
     ("messages.channels", "GET"): _get("/departments/PRV/channels"),
     ("messages.channels", "POST"): lambda w, c: ("/departments/PRV/channels", {"data": {
         "label": w.unique("Desk "), "address": DEAD_CHANNEL, "locale": "en"}}),
+    ("messages.department_hours", "POST"): lambda w, c: ("/departments/PRV/hours", {"data": {
+        "calendar": str(w.calendar.id)}}),
     ("messages.test_channel", "POST"): lambda w, c: (f"/departments/PRV/channels/{w.fresh_channel()}/test", {}),
     ("messages.remove_channel", "POST"): lambda w, c: (f"/departments/PRV/channels/{w.fresh_channel()}/remove", {}),
     ("ratings.rate", "POST"): lambda w, c: (f"/handoffs/{w.fresh_handoff('delivered').id}/rate",

@@ -29,6 +29,7 @@ from tracker.errors import InvalidInput, NotFound
 from tracker.extensions import db
 from tracker.messages.delivery import Outbox
 from tracker.messages.models import POST_STATUSES, Channel, ChannelPost
+from tracker.messages.quiet import send_after
 from tracker.messages.wake import wake_after_commit
 from tracker.models import LOCALES, Department, Handoff, User
 from tracker.types import utcnow
@@ -139,8 +140,10 @@ def post_to_department(department_id: int, kind: str, key: str, template: str, a
             title = render_template(f"messages/chat/{template}.subject.txt", kind=kind, handoff=handoff,
                                     **context).strip()
             body = render_template(f"messages/chat/{template}.txt", kind=kind, handoff=handoff, **context).strip()
+        when = at or utcnow()
         db.session.add(ChannelPost(key=channel_key, kind=kind, channel=channel, handoff=handoff, title=title[:300],
-                                   body=body, status="queued", created_at=at or utcnow()))
+                                   body=body, status="queued", created_at=when,
+                                   next_attempt_at=send_after(department_id, when, kind, handoff)))
         written += 1
     if written:
         wake_after_commit()

@@ -127,3 +127,14 @@ class ChannelPost(db.Model):
 
     channel = relationship("Channel")
     handoff = relationship("Handoff")
+
+
+class DepartmentHours(db.Model):
+    """The business calendar of a department's people: nothing is sent to them outside its working time."""
+
+    __tablename__ = "department_hours"
+
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True)
+    calendar_id: Mapped[int] = mapped_column(ForeignKey("business_calendars.id", ondelete="CASCADE"), index=True)
+
+    calendar = relationship("BusinessCalendar")

@@ -22,6 +22,7 @@ from tracker.handoffs.lifecycle import handoff_warn_at
 from tracker.messages.chat import post_about
 from tracker.messages.models import Message
 from tracker.messages.preferences import choice_for
+from tracker.messages.quiet import send_after
 from tracker.messages.wake import wake_after_commit
 from tracker.models import CommitmentVersion, Handoff, Rating, User
 from tracker.ratings.links import link_path
@@ -55,9 +56,11 @@ def write_message(key: str, kind: str, recipient: User, template: str, handoff: 
         html = render_template(f"messages/mail/{template}.html", recipient=recipient, handoff=handoff,
                                action_url=action_url, subject=subject, locale=locale, **context)
     mailed = bool(current_app.config["MAIL_URL"]) and choice == "mail"
+    at = at or utcnow()
     message = Message(key=key, kind=kind, recipient=recipient, handoff=handoff, locale=locale, subject=subject,
                       body_text=text, body_html=html, action_url=action_url, message_id=_message_id(key),
-                      mail_status="queued" if mailed else "kept", created_at=at or utcnow())
+                      mail_status="queued" if mailed else "kept", created_at=at,
+                      next_attempt_at=send_after(recipient.department_id, at, kind, handoff) if mailed else None)
     db.session.add(message)
     if mailed:
         wake_after_commit()

@@ -11,12 +11,14 @@ from wtforms import PasswordField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
+from tracker.calendars.services import calendar_query
 from tracker.departments.services import get_by_code
 from tracker.errors import DomainError, NotFound
 from tracker.extensions import csrf, db
-from tracker.messages import chat, preferences, services
+from tracker.messages import chat, preferences, quiet, services
 from tracker.ratings.services import may_rate, own_rating
 from tracker.web.forms import flash_errors
+from tracker.web.templating import reader_locale
 
 bp = Blueprint("messages", __name__)
 
@@ -98,7 +100,7 @@ def detail(message_id: int):
 # -- a department's chat channels ------------------------------------------------------------
 
 class ChannelForm(FlaskForm):
-    label = StringField(_l("Name"), validators=[InputRequired(), Length(max=100)])
+    label = StringField(_l("Channel name"), validators=[InputRequired(), Length(max=100)])
     # A password field: what is typed is not shown again, not even after a refused submit.
     address = PasswordField(_l("Address"), validators=[InputRequired(), Length(max=chat.MAX_ADDRESS)])
     locale = SelectField(_l("Language of the posts"), choices=[SelectChoice("en", "English"),
@@ -128,8 +130,26 @@ def channels(code: str):
     elif form.errors:
         status = 422
     return render_template("messages/channels.html", department=department, form=form,
+                           hours=quiet.hours_of(department.id), calendars=db.session.scalars(calendar_query()).all(),
                            channels=chat.channels_of(department), counts=chat.post_counts(department),
                            schemes=current_app.config["CHAT_SCHEMES"]), status
+
+
+@bp.route("/departments/<string:code>/hours", methods=["POST"])
+def department_hours(code: str):
+    """Choose the working time of the department's people: mail and posts wait for it."""
+    department = get_by_code(code[:16])
+    chosen = request.form.get("calendar", "")[:12]
+    try:
+        calendar = quiet.set_hours(current_user, department, int(chosen) if chosen.isdigit() else None)
+    except NotFound as exc:  # a calendar removed meanwhile, or an id made up
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Messages to %(department)s now wait for the working time of %(calendar)s.",
+                department=department.display_name(reader_locale()),
+                calendar=calendar.name if calendar else _("the company's working week")), "success")
+    return redirect(url_for("messages.channels", code=department.code))
 
 
 @bp.route("/departments/<string:code>/channels/<int(max=2147483647):channel_id>/test", methods=["POST"])
