@@ -114,6 +114,7 @@ def _send_mail() -> None:
 
 
 def _sweep() -> None:
+    from tracker.messages.digests import write_digests
     from tracker.messages.outbox import alert_due, remind_due
     from tracker.messages.satisfaction import alert_drops
     from tracker.metrics.releases import release_due
@@ -125,6 +126,7 @@ def _sweep() -> None:
     released = release_due()
     if released:
         alert_drops(released)
+        write_digests(released)
         db.session.commit()
         _send_mail()
 

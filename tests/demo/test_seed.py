@@ -51,8 +51,8 @@ def digest() -> str:
     return sha.hexdigest()
 
 
-def count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
+def count(model, *conditions) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*conditions))
 
 
 def test_one_seed_and_day_give_the_same_organisation_of_the_promised_size_and_another_seed_another(app):
@@ -62,7 +62,9 @@ def test_one_seed_and_day_give_the_same_organisation_of_the_promised_size_and_an
     assert summary == {
         "departments": count(Department), "people": count(User), "calendars": count(BusinessCalendar),
         "commitments": count(ServiceCommitment), "handoffs": count(Handoff), "events": count(HandoffEvent),
-        "ratings": count(Rating), "reasons": count(RatingReason), "rating requests": count(Message),
+        "ratings": count(Rating), "reasons": count(RatingReason),
+        "rating requests": count(Message, Message.kind == "rating_request"),
+        "digests and alerts": count(Message, Message.kind.in_(("digest", "satisfaction_drop"))),
     }
     assert summary["rating requests"] > 50
     assert count(Department) == len(DEPARTMENTS) == 12

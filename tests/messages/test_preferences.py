@@ -41,7 +41,7 @@ def test_the_settings_page_saves_the_choices_and_refuses_unknown_ones(client, lo
     assert page.status_code == 200
     assert 'value="off"' in page.get_data(as_text=True)
     wanted = {"rating_request": "app", "due_soon": "mail", "overdue": "off", "budget": "app",
-              "satisfaction_drop": "off"}
+              "satisfaction_drop": "off", "digest": "off"}
     saved = client.post("/messages/settings", data=wanted)
     assert saved.status_code == 302
     db.session.expire_all()
@@ -69,7 +69,7 @@ def test_mail_carries_one_click_unsubscribe_which_works_without_signing_in(make_
     assert client.post(path, data={"List-Unsubscribe": "One-Click"}).status_code == 200
     db.session.expire_all()
     assert choices(person) == {"rating_request": "app", "due_soon": "mail", "overdue": "mail", "budget": "mail",
-                               "satisfaction_drop": "mail"}
+                               "satisfaction_drop": "mail", "digest": "mail"}
     _deliver(world, person)
     assert _statuses(person).count("kept") == 1  # the next request stays in the tracker
 

@@ -148,7 +148,7 @@ CALLS: dict[tuple[str, str], Call] = {
     ("messages.settings", "GET"): _get("/messages/settings"),
     ("messages.settings", "POST"): lambda w, c: ("/messages/settings", {"data": {
         "rating_request": "app", "due_soon": "mail", "overdue": "mail", "budget": "mail",
-        "satisfaction_drop": "mail"}}),
+        "satisfaction_drop": "mail", "digest": "mail"}}),
     ("messages.unsubscribe", "GET"): lambda w, c: (w.fresh_unsubscribe(), {}),
     ("messages.unsubscribe", "POST"): lambda w, c: (w.fresh_unsubscribe(), {}),
     ("messages.channels", "GET"): _get("/departments/PRV/channels"),

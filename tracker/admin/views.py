@@ -26,7 +26,8 @@ NO_DEPARTMENT = _l("None (administrators only)")
 FORM_FIELDS = {"department_code": "department"}
 MESSAGE_KIND_NAMES = {"rating_request": _l("Rating requests"), "due_soon": _l("Handoffs due soon"),
                       "overdue": _l("Handoffs overdue"), "budget_fast": _l("Error budgets burning fast"),
-                      "budget_slow": _l("Error budgets burning"), "satisfaction_drop": _l("Satisfaction drops")}
+                      "budget_slow": _l("Error budgets burning"), "satisfaction_drop": _l("Satisfaction drops"),
+                      "digest": _l("Weekly digests")}
 
 
 @bp.before_request

@@ -48,7 +48,9 @@ from tracker.demo import catalog
 from tracker.demo.bulk import RowBuffer, insert_rows, next_id, reset_sequences
 from tracker.demo.catalog import CommitmentText
 from tracker.extensions import db
+from tracker.messages.digests import write_digests
 from tracker.messages.outbox import request_ratings
+from tracker.messages.satisfaction import alert_drops
 from tracker.metrics.releases import release_due
 from tracker.metrics.rollups import bulk_rating_writes
 from tracker.models import (
@@ -189,6 +191,8 @@ def seed_demo(seed: int = 2026, password: str = DEMO_PASSWORD, scale: str = "dem
     progress(f"demo: {len(released)} closed periods released")
     if scale == "demo":
         summary["rating requests"] = _request_recent_ratings(end)
+        # What the worker writes when periods are released: the digests and alerts of the latest.
+        summary["digests and alerts"] = write_digests(released) + alert_drops(released)
         db.session.commit()
     return summary
 

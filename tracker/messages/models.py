@@ -18,7 +18,7 @@ from tracker.models import LOCALES, _in
 from tracker.types import UTCDateTime, utcnow
 
 MESSAGE_KINDS = ("rating_request", "rating_reminder", "due_soon", "overdue", "budget_fast", "budget_slow",
-                 "satisfaction_drop")
+                 "satisfaction_drop", "digest")
 # Kinds whose existence says something of what the recipient did (a reminder goes only to someone who
 # has not rated): nobody but the recipient learns of them, not even how many there are.
 PRIVATE_KINDS = ("rating_reminder",)

@@ -24,12 +24,14 @@ from tracker.messages.models import Message
 from tracker.messages.preferences import choice_for
 from tracker.messages.quiet import send_after
 from tracker.messages.wake import wake_after_commit
+from tracker.metrics.periods import company_zone, utc_bounds
 from tracker.models import CommitmentVersion, Handoff, Rating, User
 from tracker.ratings.links import link_path
 from tracker.ratings.window import rating_closes_at, window
 from tracker.types import utcnow
 
 _request = aliased(Message)
+JUST_RELEASED = timedelta(days=7)
 
 
 def _locale(user: User) -> str:
@@ -177,6 +179,12 @@ def remind_due(now: datetime | None = None) -> int:
             written += _ask(person, handoff, now, reminder=sent + 1) is not None
     db.session.flush()
     return written
+
+
+def just_released(kind: str, start, now: datetime) -> bool:
+    """True for a period that ended in the week before `now`: a first release of years at once tells of none older."""
+    _begin, end = utc_bounds(start, kind, company_zone())
+    return now - JUST_RELEASED < end <= now
 
 
 # -- the provider's side ----------------------------------------------------------------------

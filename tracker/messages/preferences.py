@@ -25,6 +25,7 @@ GROUPS = {  # group -> the kinds of message it holds, and what it is called on t
     "budget": (("budget_fast", "budget_slow"), _l("Commitments you own or lead whose error budget burns fast")),
     "satisfaction_drop": (("satisfaction_drop",), _l("Drops in your department's satisfaction, once a month is "
                                                      "released")),
+    "digest": (("digest",), _l("A weekly digest: your department's week, or the company's for leadership")),
 }
 CHOICES = ("mail", "app", "off")
 DEFAULT = "mail"

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
-from tracker.messages.outbox import write_message
+from tracker.messages.outbox import just_released, write_message
 from tracker.metrics import periods
 from tracker.metrics.services import PairChange, pair_changes
 from tracker.models import CommitmentVersion, Department, ServiceCommitment, User
@@ -37,9 +37,10 @@ def _recipients(provider_id: int, consumer_id: int, commitments: list[ServiceCom
 
 def alert_drops(released: list[tuple[str, dt.date]], now: dt.datetime | None = None) -> int:
     """Tell of every pair whose satisfaction dropped beyond noise in the months just released."""
+    now = now or utcnow()
     written = 0
     for kind, start in released:
-        if kind != KIND:
+        if kind != KIND or not just_released(kind, start, now):
             continue
         drops = [m for m in pair_changes(kind, start, "satisfaction") if m.is_change and m.change.value < 0]
         if not drops:
@@ -51,7 +52,7 @@ def alert_drops(released: list[tuple[str, dt.date]], now: dt.datetime | None = N
             selectinload(ServiceCommitment.versions).selectinload(CommitmentVersion.consumers),
             selectinload(ServiceCommitment.versions).selectinload(CommitmentVersion.owner))))
         for drop in drops:
-            written += _tell(drop, kind, start, departments, commitments, now or utcnow())
+            written += _tell(drop, kind, start, departments, commitments, now)
     db.session.flush()
     return written
 

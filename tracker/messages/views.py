@@ -93,6 +93,8 @@ def detail(message_id: int):
         action_url, action_label = message.action_url, _("Open the commitment")
     if message.kind == "satisfaction_drop":
         action_url, action_label = message.action_url, _("Open the pair")
+    if message.kind == "digest":
+        action_url, action_label = message.action_url, _("Open the dashboard")
     return render_template("messages/detail.html", message=message, mail_status=mail_status_label(
         message.mail_status), action_url=action_url, action_label=action_label)
 

@@ -469,3 +469,20 @@ def movers(user: User, kind: str, when: str | None = None, metric: str = "satisf
     result.sort(key=lambda m: (not m["is_change"], -abs(m["change"]), m["provider"], m["consumer"]))
     return {"period": periods.label(current, kind), "previous": periods.label(previous, kind), "metric": metric,
             "movers": result[:limit]}
+
+
+def broken_promises(kind: str, start: dt.date) -> list[tuple[ServiceCommitment, Attainment]]:
+    """Published commitments whose attainment in the period fell below their target, worst first (one query)."""
+    commitments = {c.id: c for c in db.session.scalars(select(ServiceCommitment).where(
+        ServiceCommitment.status == "published"))}
+    if not commitments:
+        return []
+    found = attainment_by(kind, (start,), [CommitmentVersion.commitment_id],
+                          Handoff.commitment_version_id == CommitmentVersion.id,
+                          CommitmentVersion.commitment_id.in_(list(commitments)))
+    broken = []
+    for (_start, commitment_id), (met, missed) in found.items():
+        commitment, value = commitments[commitment_id], attainment_value(met, missed)
+        if value.value is not None and value.value < float(commitment.current_version.attainment_target) * 100:
+            broken.append((commitment, value))
+    return sorted(broken, key=lambda item: (item[1].value, item[0].id))
