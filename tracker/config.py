@@ -22,14 +22,22 @@ class ConfigError(RuntimeError):
     """The configuration would make the application unsafe or unusable."""
 
 
-def _env_int(name: str, default: int) -> int:
+def _env_number(name: str, default, parse, what: str):
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        return parse(raw)
     except ValueError as exc:
-        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+        raise ConfigError(f"{name} must be {what}, got {raw!r}") from exc
+
+
+def _env_int(name: str, default: int) -> int:
+    return _env_number(name, default, int, "a whole number")
+
+
+def _env_float(name: str, default: float) -> float:
+    return _env_number(name, default, float, "a number")
 
 
 def _env_days(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
@@ -40,16 +48,6 @@ def _env_days(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
         return tuple(int(part) for part in raw.split(",") if part.strip())
     except ValueError as exc:
         raise ConfigError(f"{name} must be whole numbers of days separated by commas, got {raw!r}") from exc
-
-
-def _env_float(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
 
 
 def _env_list(name: str, default: tuple[str, ...]) -> tuple[str, ...]:

@@ -27,7 +27,17 @@ PRIVATE_KINDS = ("rating_reminder",)
 MAIL_STATUSES = ("kept", "queued", "sending", "sent", "failed")
 
 
-class Message(db.Model):
+class _Delivery:
+    """What the worker records of sending a row of an outbox (tracker/messages/delivery.py)."""
+
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+
+
+class Message(_Delivery, db.Model):
     """One message to one person, as it is sent: subject, text and HTML in the person's language."""
 
     __tablename__ = "messages"
@@ -56,11 +66,6 @@ class Message(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     mail_status: Mapped[str] = mapped_column(String(16))
-    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    claimed_by: Mapped[str | None] = mapped_column(String(64))
-    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    last_error: Mapped[str | None] = mapped_column(String(300))
 
     recipient = relationship("User")
     handoff = relationship("Handoff")
@@ -98,7 +103,7 @@ class Channel(db.Model):
     department = relationship("Department")
 
 
-class ChannelPost(db.Model):
+class ChannelPost(_Delivery, db.Model):
     """One post to one channel, as it is sent: a title and a plain-text body, in the company's language."""
 
     __tablename__ = "channel_posts"
@@ -119,11 +124,6 @@ class ChannelPost(db.Model):
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     status: Mapped[str] = mapped_column(String(16), default="queued")
-    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    claimed_by: Mapped[str | None] = mapped_column(String(64))
-    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    last_error: Mapped[str | None] = mapped_column(String(300))
 
     channel = relationship("Channel")
     handoff = relationship("Handoff")
