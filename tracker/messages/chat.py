@@ -95,10 +95,6 @@ def add_channel(actor: User, department: Department, label: str, address: str, l
     return channel
 
 
-def require_manager(actor: User, department: Department) -> None:
-    require_department_manager(actor, department.id)
-
-
 def get_channel(actor: User, department: Department, channel_id: int) -> Channel:
     """One of the department's channels, for its lead or an administrator."""
     require_department_manager(actor, department.id)
@@ -131,10 +127,13 @@ def test_channel(actor: User, channel: Channel) -> str | None:
 def post_to_department(department_id: int, kind: str, key: str, template: str, at: datetime | None = None,
                        handoff: Handoff | None = None, **context) -> int:
     """Write a post to each channel of the department, once per key and channel; returns how many."""
+    channels = db.session.scalars(select(Channel).where(Channel.department_id == department_id)).all()
+    keys = {f"{key}:{channel.id}" for channel in channels}
+    posted = set(db.session.scalars(select(ChannelPost.key).where(ChannelPost.key.in_(keys)))) if keys else set()
     written = 0
-    for channel in db.session.scalars(select(Channel).where(Channel.department_id == department_id)):
+    for channel in channels:
         channel_key = f"{key}:{channel.id}"
-        if db.session.scalar(select(ChannelPost.id).where(ChannelPost.key == channel_key)) is not None:
+        if channel_key in posted:
             continue
         with force_locale(channel.locale):
             title = render_template(f"messages/chat/{template}.subject.txt", kind=kind, handoff=handoff,

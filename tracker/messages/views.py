@@ -11,6 +11,7 @@ from wtforms import PasswordField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
+from tracker.auth.permissions import require_department_manager
 from tracker.calendars.services import calendar_query
 from tracker.departments.services import get_by_code
 from tracker.errors import DomainError, NotFound
@@ -113,7 +114,7 @@ class ChannelForm(FlaskForm):
 def channels(code: str):
     """The department's chat channels: add, try, remove (its leads and administrators)."""
     department = get_by_code(code[:16])
-    chat.require_manager(current_user, department)
+    require_department_manager(current_user, department.id)
     form = ChannelForm()
     status = 200
     if form.validate_on_submit():
